@@ -1,0 +1,106 @@
+// `npm run train`: trains Bulwark's shipped classifiers from ../shared/datasets (or $BULWARK_DATASETS),
+// chooses their thresholds on the validation split, reports held-out test figures, and writes the weights
+// and the data card into src/detectors/models/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { analyzeText } from '../../src/text/analysis.js';
+import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from '../../src/detectors/models/features.js';
+import { encodeModel, type HeadSpec, LinearModel } from '../../src/detectors/models/linear-model.js';
+import { rawCoreProbabilities } from '../../src/detectors/models/core-scores.js';
+import { buildDataset, type SplitExample } from './dataset.js';
+import { CORE_HEADS, type CoreHead, PI_CATEGORIES, TOX_CATEGORIES, repoPath } from './data/types.js';
+import { quantize, trainLinear, type TrainRow } from './linear-trainer.js';
+import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroFpr } from './metrics.js';
+import { headWeights } from './weighting.js';
+import { writeDataCard } from './report.js';
+import { HAZARD_HEADS, trainCategoryModel } from './categories.js';
+
+const log = (msg: string): void => console.log(msg);
+const MODELS_DIR = repoPath('src', 'detectors', 'models');
+
+/** Validation false-positive budget used to pick each head's operating point. */
+const TARGET_FPR: Record<CoreHead, number> = { injection: 0.02, harmful: 0.02, toxic: 0.04 };
+
+export interface HeadReport {
+  head: CoreHead;
+  threshold: number;
+  test: ReturnType<typeof binaryMetrics> & { auc: number | null; recallAt1Fpr: number | null };
+  perSource: { source: string; n: number; positives: number; flaggedRate: number }[];
+}
+
+function main(): void {
+  const started = Date.now();
+  log('loading datasets…');
+  const data = buildDataset();
+  const normalized = data.map((e) => analyzeText(e.text).normalized);
+  log(`  ${data.length} examples (train ${data.filter((e) => e.split === 'train').length}, val ${data.filter((e) => e.split === 'val').length}, test ${data.filter((e) => e.split === 'test').length})`);
+
+  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC };
+  const train = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
+  const trainExamples = train.map(({ e }) => e);
+  const weights = CORE_HEADS.map((h) => headWeights(trainExamples, (e) => e.labels[h]));
+  const rows: TrainRow[] = train.map(({ e, i }, k) => ({
+    text: normalized[i]!,
+    labels: Int8Array.from(CORE_HEADS.map((h) => e.labels[h] ?? -1)),
+    weights: Float32Array.from(CORE_HEADS.map((_, h) => weights[h]![k]!)),
+  }));
+  log(`training core model (${CORE_HEADS.join(', ')}) on ${rows.length} rows…`);
+  const trained = trainLinear(rows, { heads: CORE_HEADS, spec, epochs: 6, learningRate: 0.4, l2: 1e-6, seed: 1, log });
+  const q = quantize(trained, CORE_HEADS.length);
+  const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5 }));
+  const model = new LinearModel({ name: 'core', spec, heads }, q.weights);
+
+  // Score validation and test rows exactly as the detector does (windows over the normalised text).
+  const scored = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split !== 'train');
+  const probs = scored.map(({ i }) => rawCoreProbabilities(model, normalized[i]!, new Float64Array(CORE_HEADS.length)));
+  const reports: HeadReport[] = [];
+  CORE_HEADS.forEach((head, h) => {
+    const val = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'val' && s.e.labels[head] !== undefined);
+    const threshold = thresholdForMacroFpr(
+      val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: v.s.e.source })),
+      TARGET_FPR[head],
+    );
+    heads[h]!.threshold = Math.min(0.99, Math.max(0.01, threshold));
+    const test = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'test' && s.e.labels[head] !== undefined);
+    const tScores = test.map((t) => t.p);
+    const tLabels = test.map((t) => t.s.e.labels[head]!);
+    const metrics = binaryMetrics(confusion(tScores, tLabels, heads[h]!.threshold));
+    const bySource = new Map<string, { n: number; positives: number; flagged: number }>();
+    for (const t of test) {
+      const key = `${t.s.e.source}${t.s.e.labels[head] ? ' (+)' : ' (-)'}`;
+      const cell = bySource.get(key) ?? { n: 0, positives: 0, flagged: 0 };
+      cell.n++;
+      cell.positives += t.s.e.labels[head]!;
+      if (t.p >= heads[h]!.threshold) cell.flagged++;
+      bySource.set(key, cell);
+    }
+    reports.push({
+      head,
+      threshold: heads[h]!.threshold,
+      test: { ...metrics, auc: auc(tScores, tLabels), recallAt1Fpr: recallAtFpr(tScores, tLabels, 0.01).recall },
+      perSource: [...bySource.entries()].map(([source, c]) => ({ source, n: c.n, positives: c.positives, flaggedRate: c.flagged / c.n })).sort((a, b) => a.source.localeCompare(b.source)),
+    });
+    log(`  ${head}: threshold ${heads[h]!.threshold.toFixed(3)}; test P ${fmt(metrics.precision)} R ${fmt(metrics.recall)} F1 ${fmt(metrics.f1)} FPR ${fmt(metrics.fpr)} bal.acc ${fmt(metrics.balancedAccuracy)}`);
+  });
+
+  mkdirSync(MODELS_DIR, { recursive: true });
+  const meta = { trainedAt: new Date().toISOString(), examples: { total: data.length }, windows: 'max over 48-token windows, stride 24' };
+  writeFileSync(`${MODELS_DIR}/core.bin`, encodeModel({ name: 'core', spec, heads, meta }, q.weights));
+
+  log('training category models…');
+  const cats = [
+    trainCategoryModel('pi-category', data, normalized, PI_CATEGORIES, (e) => (e.labels.injection === 1 && e.piCategory ? [e.piCategory] : undefined), log),
+    trainCategoryModel('hazard-category', data, normalized, HAZARD_HEADS, (e) => (e.labels.harmful === 1 && e.hazard ? [e.hazard] : undefined), log),
+    trainCategoryModel('toxicity-category', data, normalized, TOX_CATEGORIES, (e) => (e.toxCategories && e.labels.injection !== 1 ? e.toxCategories : undefined), log),
+  ];
+  for (const c of cats) writeFileSync(`${MODELS_DIR}/${c.name}.bin`, c.file);
+
+  writeDataCard(MODELS_DIR, data, reports, cats.map((c) => c.report));
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function fmt(x: number | null): string {
+  return x === null ? 'n/a' : x.toFixed(3);
+}
+
+export type { SplitExample };
+main();

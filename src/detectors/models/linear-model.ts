@@ -1,0 +1,185 @@
+// Multi-head linear classifiers over hashed features: the binary weight format, loading, and scoring.
+//
+// File layout: "BWLM" magic, uint32 format version, uint32 header length, UTF-8 JSON header, padding to
+// 4 bytes, then int8 weights laid out bucket-major (all heads of one bucket side by side, so one memory
+// access serves every head). Each head has its own float scale and bias.
+import { readFileSync } from 'node:fs';
+import { BulwarkError } from '../../core/errors.js';
+import { type FeatureBag, type FeatureSpec, Featurizer } from './features.js';
+
+const MAGIC = 0x4d4c5742; // "BWLM" little-endian
+const FORMAT_VERSION = 1;
+
+export interface HeadSpec {
+  name: string;
+  bias: number;
+  scale: number;
+  /** Decision threshold on the probability chosen on validation data at training time. */
+  threshold: number;
+}
+
+export interface ModelHeader {
+  name: string;
+  spec: FeatureSpec;
+  heads: HeadSpec[];
+  /** Free-form training facts (data sources, date, metrics) carried for the data card. */
+  meta?: Record<string, unknown>;
+}
+
+export class LinearModel {
+  readonly header: ModelHeader;
+  readonly featurizer: Featurizer;
+  private readonly weights: Int8Array;
+  private readonly heads: number;
+  private readonly sums: Float64Array;
+  private readonly mask: number;
+
+  constructor(header: ModelHeader, weights: Int8Array) {
+    const buckets = 1 << header.spec.bits;
+    if (weights.length !== buckets * header.heads.length) {
+      throw new BulwarkError('ERR_MODEL_INVALID', `model ${header.name}: weight count does not match its header`);
+    }
+    this.header = header;
+    this.weights = weights;
+    this.heads = header.heads.length;
+    this.featurizer = new Featurizer(header.spec);
+    this.sums = new Float64Array(this.heads);
+    this.mask = buckets - 1;
+  }
+
+  headIndex(name: string): number {
+    const i = this.header.heads.findIndex((h) => h.name === name);
+    if (i < 0) throw new TypeError(`model ${this.header.name} has no head "${name}"`);
+    return i;
+  }
+
+  /** Probabilities of every head for the whole text. */
+  score(normalizedText: string, out: Float64Array = new Float64Array(this.heads)): Float64Array {
+    return this.scoreBag(this.featurizer.extract(normalizedText), out);
+  }
+
+  /**
+   * Scores a bag of features. The bag may come from a featurizer with more bits than this model
+   * (same hashing): its indices are then folded onto this model's buckets.
+   */
+  scoreBag(bag: FeatureBag, out: Float64Array = new Float64Array(this.heads)): Float64Array {
+    const H = this.heads;
+    const w = this.weights;
+    const sums = this.sums;
+    const mask = this.mask;
+    sums.fill(0);
+    const { index, value, length } = bag;
+    for (let i = 0; i < length; i++) {
+      const base = (index[i]! & mask) * H;
+      const v = value[i]!;
+      for (let h = 0; h < H; h++) sums[h] = sums[h]! + v * w[base + h]!;
+    }
+    const norm = length > 0 ? 1 / Math.sqrt(length) : 0;
+    for (let h = 0; h < H; h++) {
+      const head = this.header.heads[h]!;
+      out[h] = sigmoid(head.bias + head.scale * sums[h]! * norm);
+    }
+    return out;
+  }
+
+  /**
+   * Highest probability per head over windows of `window` tokens (step `stride`) and the whole text,
+   * so that a short instruction buried in a long document is not averaged away.
+   */
+  scoreWindows(bag: FeatureBag, window: number, stride: number, out: Float64Array = new Float64Array(this.heads)): Float64Array {
+    this.scoreBag(bag, out);
+    if (bag.tokens <= window) return out;
+    const H = this.heads;
+    const w = this.weights;
+    const { index, value, token, length } = bag;
+    // Prefix sums per token boundary: raw weighted sum per head and feature count.
+    const T = bag.tokens;
+    const prefix = new Float64Array((T + 1) * H);
+    const counts = new Int32Array(T + 1);
+    let f = 0;
+    for (let t = 0; t < T; t++) {
+      const row = (t + 1) * H;
+      for (let h = 0; h < H; h++) prefix[row + h] = prefix[t * H + h]!;
+      counts[t + 1] = counts[t]!;
+      while (f < length && token[f] === t) {
+        const base = (index[f]! & this.mask) * H;
+        const v = value[f]!;
+        for (let h = 0; h < H; h++) prefix[row + h] = prefix[row + h]! + v * w[base + h]!;
+        counts[t + 1]!++;
+        f++;
+      }
+    }
+    for (let start = 0; start < T; start += stride) {
+      const end = Math.min(T, start + window);
+      const n = counts[end]! - counts[start]!;
+      if (n > 0) {
+        const norm = 1 / Math.sqrt(n);
+        for (let h = 0; h < H; h++) {
+          const head = this.header.heads[h]!;
+          const p = sigmoid(head.bias + head.scale * (prefix[end * H + h]! - prefix[start * H + h]!) * norm);
+          if (p > out[h]!) out[h] = p;
+        }
+      }
+      if (end === T) break;
+    }
+    return out;
+  }
+}
+
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Serialises a model to the binary format. */
+export function encodeModel(header: ModelHeader, weights: Int8Array): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerLen = json.length;
+  const pad = (4 - ((12 + headerLen) % 4)) % 4;
+  const out = Buffer.alloc(12 + headerLen + pad + weights.length);
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(FORMAT_VERSION, 4);
+  out.writeUInt32LE(headerLen, 8);
+  json.copy(out, 12);
+  Buffer.from(weights.buffer, weights.byteOffset, weights.length).copy(out, 12 + headerLen + pad);
+  return out;
+}
+
+export function decodeModel(buf: Buffer, source = 'model'): LinearModel {
+  if (buf.length < 12 || buf.readUInt32LE(0) !== MAGIC) {
+    throw new BulwarkError('ERR_MODEL_INVALID', `${source}: not a Bulwark linear model file`);
+  }
+  const version = buf.readUInt32LE(4);
+  if (version !== FORMAT_VERSION) {
+    throw new BulwarkError('ERR_MODEL_INVALID', `${source}: unsupported model format version ${version}`);
+  }
+  const headerLen = buf.readUInt32LE(8);
+  if (12 + headerLen > buf.length) throw new BulwarkError('ERR_MODEL_INVALID', `${source}: truncated header`);
+  let header: ModelHeader;
+  try {
+    header = JSON.parse(buf.subarray(12, 12 + headerLen).toString('utf8')) as ModelHeader;
+  } catch (e) {
+    throw new BulwarkError('ERR_MODEL_INVALID', `${source}: header is not valid JSON`, { cause: e });
+  }
+  const pad = (4 - ((12 + headerLen) % 4)) % 4;
+  const start = 12 + headerLen + pad;
+  const weights = new Int8Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length));
+  return new LinearModel(header, weights);
+}
+
+const cache = new Map<string, LinearModel>();
+
+/** Loads (once per process) a model shipped beside this module, e.g. `loadShippedModel('prompt-injection.bin')`. */
+export function loadShippedModel(file: string): LinearModel {
+  const cached = cache.get(file);
+  if (cached) return cached;
+  const url = new URL(`./${file}`, import.meta.url);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(url);
+  } catch (e) {
+    throw new BulwarkError('ERR_MODEL_INVALID', `shipped model ${file} is missing; run "npm run train"`, { cause: e });
+  }
+  const model = decodeModel(buf, file);
+  cache.set(file, model);
+  return model;
+}
