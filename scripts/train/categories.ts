@@ -1,5 +1,6 @@
 // Category models: which kind of injection, which hazard, which kind of toxicity — asked only of texts
 // the core model flagged, so they may be slower and are trained on positives with known categories.
+import { conceptLexicon } from '../../src/detectors/models/shared-lexicon.js';
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from '../../src/detectors/models/features.js';
 import { encodeModel, type HeadSpec, LinearModel } from '../../src/detectors/models/linear-model.js';
 import type { SplitExample } from './dataset.js';
@@ -30,7 +31,7 @@ export function trainCategoryModel(
   for (const x of train) for (const c of x.cats!) counts.set(c, (counts.get(c) ?? 0) + 1);
   const heads = allHeads.filter((h) => (counts.get(h) ?? 0) >= MIN_TRAIN_POSITIVES);
   const dropped = allHeads.filter((h) => !heads.includes(h));
-  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC, bits: 16 };
+  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC, bits: 16, conceptsVersion: conceptLexicon().version };
   // Per head, positives and negatives balanced, with a cap per source.
   const rows: TrainRow[] = train.map((x) => ({
     text: normalized[x.i]!,

@@ -2,6 +2,7 @@
 import { loadBenign } from './data/benign.js';
 import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
+import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
 import { generateIndirect, generatePiAttacks } from './data/synthetic/pi-attacks.js';
 import { generatePiHardNegatives } from './data/synthetic/pi-hard-negatives.js';
 import { generateSafeButScary } from './data/synthetic/safe-but-scary.js';
@@ -28,6 +29,7 @@ export function buildDataset(): SplitExample[] {
     ...generatePiHardNegatives(),
     ...generatePiAttacks(),
     ...generateSafeButScary(),
+    ...generateHarmfulRequests(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
   ];
 

@@ -1,6 +1,7 @@
 // Trains multi-head logistic regression over hashed features with AdaGrad, per-head masks and weights.
 import type { FeatureSpec } from '../../src/detectors/models/features.js';
 import { Featurizer } from '../../src/detectors/models/features.js';
+import { conceptLexicon } from '../../src/detectors/models/shared-lexicon.js';
 import { shuffle, rng } from './data/util.js';
 
 export interface TrainRow {
@@ -34,7 +35,7 @@ export function trainLinear(rows: readonly TrainRow[], opts: TrainOptions): Trai
   const grad2 = new Float32Array(buckets * H);
   const bias = new Float64Array(H);
   const biasG2 = new Float64Array(H).fill(1e-8);
-  const featurizer = new Featurizer(opts.spec);
+  const featurizer = new Featurizer(opts.spec, opts.spec.concepts ? conceptLexicon() : undefined);
   const order = rows.map((_, i) => i);
   const r = rng(opts.seed);
   const z = new Float64Array(H);

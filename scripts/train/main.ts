@@ -3,6 +3,7 @@
 // and the data card into src/detectors/models/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { analyzeText } from '../../src/text/analysis.js';
+import { conceptLexicon } from '../../src/detectors/models/shared-lexicon.js';
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from '../../src/detectors/models/features.js';
 import { encodeModel, type HeadSpec, LinearModel } from '../../src/detectors/models/linear-model.js';
 import { rawCoreProbabilities } from '../../src/detectors/models/core-scores.js';
@@ -17,8 +18,18 @@ import { HAZARD_HEADS, trainCategoryModel } from './categories.js';
 const log = (msg: string): void => console.log(msg);
 const MODELS_DIR = repoPath('src', 'detectors', 'models');
 
-/** Validation false-positive budget used to pick each head's operating point. */
-const TARGET_FPR: Record<CoreHead, number> = { injection: 0.02, harmful: 0.02, toxic: 0.04 };
+/**
+ * Validation false-positive budgets that pick each head's operating point: a mean over ordinary benign
+ * sources, and a looser one over the deliberately hard negatives (safe prompts with scary or trigger words),
+ * which a lexical model cannot always tell apart.
+ */
+const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
+  injection: { ordinary: 0.015, hard: 0.08 },
+  harmful: { ordinary: 0.015, hard: 0.12 },
+  toxic: { ordinary: 0.03, hard: 0.1 },
+};
+
+const HARD_NEGATIVE_SOURCES = /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative)|garak:clean|xsafety-safe|promptshield)/;
 
 export interface HeadReport {
   head: CoreHead;
@@ -34,7 +45,7 @@ function main(): void {
   const normalized = data.map((e) => analyzeText(e.text).normalized);
   log(`  ${data.length} examples (train ${data.filter((e) => e.split === 'train').length}, val ${data.filter((e) => e.split === 'val').length}, test ${data.filter((e) => e.split === 'test').length})`);
 
-  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC };
+  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC, conceptsVersion: conceptLexicon().version };
   const train = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
   const trainExamples = train.map(({ e }) => e);
   const weights = CORE_HEADS.map((h) => headWeights(trainExamples, (e) => e.labels[h]));
@@ -55,9 +66,10 @@ function main(): void {
   const reports: HeadReport[] = [];
   CORE_HEADS.forEach((head, h) => {
     const val = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'val' && s.e.labels[head] !== undefined);
-    const threshold = thresholdForMacroFpr(
-      val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: v.s.e.source })),
-      TARGET_FPR[head],
+    const negatives = val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: v.s.e.source }));
+    const threshold = Math.max(
+      thresholdForMacroFpr(negatives.filter((n) => !HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].ordinary),
+      thresholdForMacroFpr(negatives.filter((n) => HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].hard, 5),
     );
     heads[h]!.threshold = Math.min(0.99, Math.max(0.01, threshold));
     const test = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'test' && s.e.labels[head] !== undefined);

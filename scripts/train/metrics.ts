@@ -11,8 +11,11 @@ export function confusion(scores: readonly number[], labels: readonly number[], 
   const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
   scores.forEach((s, i) => {
     const flagged = s >= threshold;
-    if (labels[i] === 1) flagged ? c.tp++ : c.fn++;
-    else flagged ? c.fp++ : c.tn++;
+    if (labels[i] === 1) {
+      if (flagged) c.tp++;
+      else c.fn++;
+    } else if (flagged) c.fp++;
+    else c.tn++;
   });
   return c;
 }
@@ -72,7 +75,10 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
     while (j < items.length && items[j]!.s === items[i]!.s) j++;
     const avgRank = (i + j + 1) / 2;
     for (let k = i; k < j; k++) if (items[k]!.y === 1) rankSum += avgRank;
-    for (let k = i; k < j; k++) items[k]!.y === 1 ? pos++ : neg++;
+    for (let k = i; k < j; k++) {
+      if (items[k]!.y === 1) pos++;
+      else neg++;
+    }
     i = j;
   }
   if (pos === 0 || neg === 0) return null;

@@ -55,7 +55,7 @@ export function writeDataCard(dir: string, data: readonly SplitExample[], heads:
   lines.push('- `core.bin`: three logistic-regression heads (`injection`, `harmful`, `toxic`) over 2^18 signed hashed features');
   lines.push('  (word unigrams and bigrams, character 3–5-grams of each token), int8 weights. Scored over the whole text and');
   lines.push('  over 48-token windows (stride 24); the maximum wins. The operating point of each head is chosen on the');
-  lines.push('  validation split (false-positive budget: injection 1 %, harmful 2 %, toxic 5 %) and mapped to score 0.5.');
+  lines.push('  validation split (mean false-positive rate over benign sources, and a looser one over hard negatives; see TARGET_FPR in scripts/train/main.ts) and mapped to score 0.5.');
   lines.push('- `pi-category.bin`, `hazard-category.bin`, `toxicity-category.bin`: one-vs-rest category heads over 2^16');
   lines.push('  buckets, consulted only for flagged texts.', '');
   lines.push('## Data', '');

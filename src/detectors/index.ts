@@ -1,7 +1,20 @@
 // The registry: every detector Bulwark ships, in one explicit list.
 import type { Detector } from './contract.js';
+import { exfiltrationDetector } from './exfiltration.js';
+import { harmfulRequestDetector } from './harmful-request.js';
+import { invisibleTextDetector } from './invisible-text.js';
+import { promptInjectionDetector } from './prompt-injection.js';
+import { systemPromptLeakDetector } from './system-prompt-leak.js';
+import { toxicityDetector } from './toxicity.js';
 
-export const DETECTORS: readonly Detector<unknown>[] = [];
+export const DETECTORS: readonly Detector<unknown>[] = [
+  promptInjectionDetector,
+  harmfulRequestDetector,
+  toxicityDetector,
+  exfiltrationDetector,
+  invisibleTextDetector,
+  systemPromptLeakDetector,
+] as readonly Detector<unknown>[];
 
 const BY_ID = new Map(DETECTORS.map((d) => [d.id, d]));
 

@@ -36,7 +36,9 @@ export function loadToxicity(): Example[] {
       source: `mhc:${row['language']}`,
       group: `hc:${row['language']}:${row['templ_id']}`,
       lang: row['language'] ?? '',
-      labels: { toxic: hateful ? 1 : functionality.startsWith('profanity_nh') ? undefined : 0, injection: 0, harmful: 0 },
+      // Only the toxicity head learns from these: as injection / harmful negatives, ten languages that have
+      // few attack examples would teach the other heads that the language itself means "benign".
+      labels: { toxic: hateful ? 1 : functionality.startsWith('profanity_nh') ? undefined : 0 },
       toxCategories: hateful ? hatecheckCategories(functionality) : functionality.startsWith('profanity_nh') ? ['profanity'] : [],
       weight: 0.35,
     });
@@ -66,9 +68,9 @@ export function loadToxicity(): Example[] {
       source: `mlma:${row['language']}`,
       group: `mlma:${hash32(text)}`,
       lang: row['language'] ?? '',
-      // Keyword-selected tweets whose "normal" rows are often hostile: too noisy for the toxic head, kept for
-      // the category model and as injection / harmful negatives.
-      labels: { injection: 0, harmful: 0 },
+      // Keyword-selected tweets whose "normal" rows are often hostile: too noisy for the toxic head; kept for
+      // the category model only.
+      labels: {},
       toxCategories: cats,
       weight: 0.3,
     });
@@ -97,7 +99,7 @@ export function loadToxicity(): Example[] {
       source: 'cold-zh',
       group: `cold:${hash32(text)}`,
       lang: 'zh',
-      labels: { toxic: row['label'] === '1' ? 1 : 0, injection: 0, harmful: 0 },
+      labels: { toxic: row['label'] === '1' ? 1 : 0 },
       toxCategories: row['label'] === '1' ? ['hate'] : [],
       weight: 0.3,
     });

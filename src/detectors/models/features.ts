@@ -7,7 +7,13 @@
 // bigrams and trigrams carry the meaning. Every feature is hashed (FNV-1a) into 2^bits buckets and
 // gets a sign from one more hash bit, which keeps collisions unbiased.
 
+import { type ConceptLexicon, FNV_OFFSET, FNV_PRIME, MAX_PHRASE_TOKENS, MAX_PREFIX, MIN_PREFIX, phraseKey } from './concepts.js';
+
 export interface FeatureSpec {
+  /** Emit concept-class features from the shared lexicon (concepts.json). */
+  concepts?: boolean;
+  /** Version of the lexicon the weights were trained with (checked at load time). */
+  conceptsVersion?: string;
   /** log2 of the number of hash buckets. */
   bits: number;
   /** Smallest and largest character n-gram length. */
@@ -20,6 +26,7 @@ export interface FeatureSpec {
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
+  concepts: true,
   bits: 18,
   charMin: 3,
   charMax: 5,
@@ -40,34 +47,73 @@ export interface FeatureBag {
   tokens: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
+const SEED_CLASS = 0x3c6ef372;
+const SEED_PAIR = 0xa54ff53a;
+/** Two concept matches at most this many tokens apart form a pair feature. */
+const PAIR_WINDOW = 8;
+/** A match pairs with at most this many earlier matches. */
+const PAIR_FANOUT = 6;
 
-/** Character classes: 0 separator, 1 word character, 2 character of an unspaced script (one token each). */
-const ASCII_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const isWord = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-  ASCII_CLASS[c] = isWord ? 1 : 0;
+/**
+ * Character classes for the whole BMP in one table: 0 separator, 1 word character, 2 character of an
+ * unspaced script (Thai, Lao, Khmer, Myanmar, kana, CJK ideographs), which forms a token on its own.
+ * Astral characters (surrogates) stay inside words.
+ */
+const CLASS = buildClassTable();
+
+function buildClassTable(): Uint8Array {
+  const t = new Uint8Array(0x10000).fill(1);
+  for (let c = 0; c < 128; c++) {
+    const isWord = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    t[c] = isWord ? 1 : 0;
+  }
+  const sep = (a: number, b: number): void => void t.fill(0, a, b + 1);
+  const unspaced = (a: number, b: number): void => void t.fill(2, a, b + 1);
+  sep(0x80, 0xbf); // Latin-1 controls and punctuation/symbols
+  t[0xaa] = 1; // ª
+  t[0xb5] = 1; // µ
+  t[0xba] = 1; // º
+  t[0xd7] = 0; // ×
+  t[0xf7] = 0; // ÷
+  sep(0x2000, 0x2bff); // general punctuation, symbols, arrows, maths, box drawing
+  sep(0x3000, 0x303f); // CJK punctuation
+  sep(0xfe30, 0xfe4f); // CJK compatibility forms
+  sep(0xff00, 0xff0f); // fullwidth punctuation
+  sep(0xff1a, 0xff20);
+  sep(0xfff0, 0xffff); // specials
+  unspaced(0x0e00, 0x0eff); // Thai, Lao
+  unspaced(0x1000, 0x109f); // Myanmar
+  unspaced(0x1780, 0x17ff); // Khmer
+  unspaced(0x3040, 0x30ff); // Hiragana, Katakana
+  unspaced(0x3400, 0x4dbf); // CJK extension A
+  unspaced(0x4e00, 0x9fff); // CJK unified ideographs
+  unspaced(0xf900, 0xfaff); // CJK compatibility ideographs
+  return t;
 }
 
-function charClass(c: number): number {
-  if (c < 128) return ASCII_CLASS[c]!;
-  // General punctuation, spaces, arrows, maths symbols, box drawing, CJK punctuation, fullwidth punctuation.
-  if (c >= 0x2000 && c <= 0x2bff) return 0;
-  if (c >= 0x3000 && c <= 0x303f) return 0;
-  if (c >= 0xff00 && c <= 0xff0f) return 0;
-  if (c === 0xa0 || c === 0xab || c === 0xbb || c === 0xbf || c === 0xa1 || c === 0xb7) return 0;
-  if (c >= 0xfe30 && c <= 0xfe4f) return 0; // CJK compatibility forms
-  // Unspaced scripts: Thai, Lao, Khmer, Myanmar, Hiragana, Katakana, CJK ideographs, Hangul syllables are spaced
-  // in Korean so they stay words.
-  if ((c >= 0x0e00 && c <= 0x0eff) || (c >= 0x1000 && c <= 0x109f) || (c >= 0x1780 && c <= 0x17ff)) return 2;
-  if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff)) return 2;
-  if (c >= 0xf900 && c <= 0xfaff) return 2;
-  if (c >= 0xd800 && c <= 0xdfff) return 1; // astral characters (emoji, rare CJK) stay inside words
-  return 1;
+/** Splits text into tokens exactly as the featurizer does; returns each token's FNV hash and text. */
+export function tokenize(text: string): { hashes: number[]; text: string[] } {
+  const hashes: number[] = [];
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const cls = CLASS[text.charCodeAt(i)]!;
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    if (cls === 1) while (end < text.length && CLASS[text.charCodeAt(end)] === 1) end++;
+    let h = FNV_OFFSET;
+    for (let k = i; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+    hashes.push(h >>> 0);
+    tokens.push(text.slice(i, end));
+    i = end;
+  }
+  return { hashes, text: tokens };
 }
 
 export class Featurizer {
@@ -75,11 +121,21 @@ export class Featurizer {
   private readonly mask: number;
   private bag: FeatureBag;
 
-  constructor(spec: FeatureSpec = DEFAULT_FEATURE_SPEC) {
+  private readonly lexicon: ConceptLexicon | undefined;
+  /** Last token hashes (for phrase keys) and concept matches (for pairs) of the current text. */
+  private readonly recent = new Uint32Array(MAX_PHRASE_TOKENS);
+  private matchClass = new Int32Array(256);
+  private matchToken = new Int32Array(256);
+  private matches = 0;
+
+  constructor(spec: FeatureSpec = DEFAULT_FEATURE_SPEC, lexicon?: ConceptLexicon) {
+    if (spec.concepts && !lexicon) throw new TypeError('this feature spec needs the concept lexicon');
+    this.lexicon = spec.concepts ? lexicon : undefined;
     if (!Number.isInteger(spec.bits) || spec.bits < 8 || spec.bits > 24) throw new TypeError('bits must be 8..24');
     this.spec = spec;
     this.mask = (1 << spec.bits) - 1;
     this.bag = allocate(4096);
+    this.padded = new Int32Array(spec.maxTokenChars + 2);
   }
 
   /**
@@ -90,22 +146,22 @@ export class Featurizer {
     const bag = this.bag;
     bag.length = 0;
     bag.tokens = 0;
+    this.matches = 0;
     const n = Math.min(text.length, maxChars);
     let prevWordHash = 0;
     let havePrev = false;
     let i = 0;
     while (i < n) {
-      const cls = charClass(text.charCodeAt(i));
+      const cls = CLASS[text.charCodeAt(i)]!;
       if (cls === 0) {
         i++;
         continue;
       }
       let end = i + 1;
-      if (cls === 1) {
-        while (end < n && charClass(text.charCodeAt(end)) === 1) end++;
-      }
+      if (cls === 1) while (end < n && CLASS[text.charCodeAt(end)] === 1) end++;
       const wordHash = this.emitToken(text, i, end);
       if (this.spec.wordBigrams && havePrev) this.push(mix(SEED_BIGRAM, prevWordHash, wordHash));
+      if (this.lexicon) this.matchPhrases(wordHash);
       prevWordHash = wordHash;
       havePrev = true;
       this.bag.tokens++;
@@ -114,35 +170,105 @@ export class Featurizer {
     return this.bag;
   }
 
+  private readonly padded: Int32Array;
+
   private emitToken(text: string, start: number, end: number): number {
     let wordHash = FNV_OFFSET;
-    for (let k = start; k < end; k++) wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
+    const lexicon = this.lexicon;
+    if (lexicon) {
+      // Running hash of the token's first k characters doubles as the key of stem entries.
+      const stop = Math.min(end, start + MAX_PREFIX);
+      let k = start;
+      for (; k < stop; k++) {
+        wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
+        const len = k - start + 1;
+        if (len >= MIN_PREFIX) {
+          const classes = lexicon.prefixClasses(wordHash >>> 0, len);
+          if (classes) for (const c of classes) this.addMatch(c);
+        }
+      }
+      for (; k < end; k++) wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
+      wordHash >>>= 0;
+    } else {
+      for (let k = start; k < end; k++) wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
+    }
     if (this.spec.wordUnigrams) this.push(mix(SEED_WORD, wordHash, 0));
     const { charMin, charMax, maxTokenChars } = this.spec;
-    // Padded token: boundary mark, characters, boundary mark. Position -1 and len are the marks.
+    // Padded token: boundary mark, characters, boundary mark.
     const len = Math.min(end - start, maxTokenChars);
-    const padded = len + 2;
-    if (padded < charMin) return wordHash;
-    for (let s = 0; s + charMin <= padded; s++) {
+    const width = len + 2;
+    if (width < charMin) return wordHash;
+    const padded = this.padded;
+    padded[0] = 0x1f;
+    for (let k = 0; k < len; k++) padded[k + 1] = text.charCodeAt(start + k);
+    padded[len + 1] = 0x1f;
+    for (let s = 0; s + charMin <= width; s++) {
       let h = SEED_CHAR;
-      const stop = Math.min(padded, s + charMax);
-      for (let p = s; p < stop; p++) {
-        const c = p === 0 || p === padded - 1 ? 0x1f : text.charCodeAt(start + p - 1);
-        h = Math.imul(h ^ c, FNV_PRIME);
-        if (p - s + 1 >= charMin) this.push(h ^ (h >>> 15));
+      const stop = Math.min(width, s + charMax);
+      let p = s;
+      for (; p < s + charMin - 1; p++) h = Math.imul(h ^ padded[p]!, FNV_PRIME);
+      for (; p < stop; p++) {
+        h = Math.imul(h ^ padded[p]!, FNV_PRIME);
+        this.push(h ^ (h >>> 15));
       }
     }
     return wordHash;
+  }
+
+  /** Looks up the words and phrases ending at the current token (its hash is `wordHash`). */
+  private matchPhrases(wordHash: number): void {
+    const lexicon = this.lexicon!;
+    const recent = this.recent;
+    const seen = this.bag.tokens; // tokens before this one
+    const own = lexicon.exactClasses(wordHash);
+    if (own) for (const c of own) this.addMatch(c);
+    // Phrases of 2..MAX tokens ending here: keys chain from the earliest token.
+    const available = Math.min(seen, MAX_PHRASE_TOKENS - 1);
+    for (let len = 2; len <= available + 1; len++) {
+      let key = recent[(seen - len + 1 + MAX_PHRASE_TOKENS * 4) % MAX_PHRASE_TOKENS]!;
+      for (let j = len - 2; j >= 1; j--) key = phraseKey(key, recent[(seen - j + MAX_PHRASE_TOKENS * 4) % MAX_PHRASE_TOKENS]!);
+      key = phraseKey(key, wordHash);
+      const classes = lexicon.exactClasses(key);
+      if (classes) for (const c of classes) this.addMatch(c);
+    }
+    recent[seen % MAX_PHRASE_TOKENS] = wordHash;
+  }
+
+  /** Records a concept match at the current token: a class feature, and pair features with recent matches. */
+  private addMatch(classId: number): void {
+    const t = this.bag.tokens;
+    let m = this.matches;
+    for (let j = m - 1; j >= 0 && this.matchToken[j] === t; j--) if (this.matchClass[j] === classId) return;
+    this.push(mix(SEED_CLASS, classId, 0));
+    let paired = 0;
+    for (let j = m - 1; j >= 0 && paired < PAIR_FANOUT; j--) {
+      const tj = this.matchToken[j]!;
+      if (t - tj > PAIR_WINDOW) break;
+      if (tj === t) continue;
+      this.push(mix(SEED_PAIR, this.matchClass[j]!, classId));
+      paired++;
+    }
+    if (m === this.matchClass.length) {
+      const grownClass = new Int32Array(m * 2);
+      const grownToken = new Int32Array(m * 2);
+      grownClass.set(this.matchClass);
+      grownToken.set(this.matchToken);
+      this.matchClass = grownClass;
+      this.matchToken = grownToken;
+    }
+    this.matchClass[m] = classId;
+    this.matchToken[m] = t;
+    this.matches = ++m;
   }
 
   private push(hash: number): void {
     let bag = this.bag;
     if (bag.length === bag.index.length) bag = this.bag = grow(bag);
     const h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
-    bag.index[bag.length] = (h >>> 1) & this.mask;
-    bag.value[bag.length] = (h & 1) === 0 ? 1 : -1;
-    bag.token[bag.length] = bag.tokens;
-    bag.length++;
+    const k = bag.length++;
+    bag.index[k] = (h >>> 1) & this.mask;
+    bag.value[k] = (h & 1) === 0 ? 1 : -1;
+    bag.token[k] = bag.tokens;
   }
 }
 

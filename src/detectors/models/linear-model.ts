@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { BulwarkError } from '../../core/errors.js';
 import { type FeatureBag, type FeatureSpec, Featurizer } from './features.js';
+import { conceptLexicon } from './shared-lexicon.js';
 
 const MAGIC = 0x4d4c5742; // "BWLM" little-endian
 const FORMAT_VERSION = 1;
@@ -42,7 +43,17 @@ export class LinearModel {
     this.header = header;
     this.weights = weights;
     this.heads = header.heads.length;
-    this.featurizer = new Featurizer(header.spec);
+    let lexicon;
+    if (header.spec.concepts) {
+      lexicon = conceptLexicon();
+      if (header.spec.conceptsVersion !== lexicon.version) {
+        throw new BulwarkError(
+          'ERR_MODEL_INVALID',
+          `model ${header.name} was trained with concept lexicon ${header.spec.conceptsVersion ?? '?'} but concepts.json is ${lexicon.version}; run "npm run train"`,
+        );
+      }
+    }
+    this.featurizer = new Featurizer(header.spec, lexicon);
     this.sums = new Float64Array(this.heads);
     this.mask = buckets - 1;
   }
@@ -74,7 +85,8 @@ export class LinearModel {
       const v = value[i]!;
       for (let h = 0; h < H; h++) sums[h] = sums[h]! + v * w[base + h]!;
     }
-    const norm = length > 0 ? 1 / Math.sqrt(length) : 0;
+    if (length === 0) return out.fill(0); // nothing to judge: no evidence either way
+    const norm = 1 / Math.sqrt(length);
     for (let h = 0; h < H; h++) {
       const head = this.header.heads[h]!;
       out[h] = sigmoid(head.bias + head.scale * sums[h]! * norm);
@@ -82,47 +94,81 @@ export class LinearModel {
     return out;
   }
 
+  /** Reused per-token accumulators: cumulative weighted sums per head and cumulative feature counts. */
+  private prefix = new Float64Array(0);
+  private counts = new Int32Array(0);
+
   /**
-   * Highest probability per head over windows of `window` tokens (step `stride`) and the whole text,
-   * so that a short instruction buried in a long document is not averaged away.
+   * Highest probability per head over the whole text and over windows of `window` tokens (step `stride`),
+   * so that a short instruction buried in a long document is not averaged away. One pass over the features.
    */
   scoreWindows(bag: FeatureBag, window: number, stride: number, out: Float64Array = new Float64Array(this.heads)): Float64Array {
-    this.scoreBag(bag, out);
-    if (bag.tokens <= window) return out;
     const H = this.heads;
     const w = this.weights;
-    const { index, value, token, length } = bag;
-    // Prefix sums per token boundary: raw weighted sum per head and feature count.
+    const mask = this.mask;
     const T = bag.tokens;
-    const prefix = new Float64Array((T + 1) * H);
-    const counts = new Int32Array(T + 1);
+    if (bag.length === 0) return out.fill(0);
+    if (this.counts.length < T + 1) {
+      this.counts = new Int32Array(2 * (T + 1));
+      this.prefix = new Float64Array(2 * (T + 1) * H);
+    }
+    const prefix = this.prefix;
+    const counts = this.counts;
+    const { index, value, token, length } = bag;
+    prefix.fill(0, 0, H);
+    counts[0] = 0;
     let f = 0;
     for (let t = 0; t < T; t++) {
       const row = (t + 1) * H;
-      for (let h = 0; h < H; h++) prefix[row + h] = prefix[t * H + h]!;
-      counts[t + 1] = counts[t]!;
-      while (f < length && token[f] === t) {
-        const base = (index[f]! & this.mask) * H;
-        const v = value[f]!;
-        for (let h = 0; h < H; h++) prefix[row + h] = prefix[row + h]! + v * w[base + h]!;
-        counts[t + 1]!++;
-        f++;
-      }
-    }
-    for (let start = 0; start < T; start += stride) {
-      const end = Math.min(T, start + window);
-      const n = counts[end]! - counts[start]!;
-      if (n > 0) {
-        const norm = 1 / Math.sqrt(n);
-        for (let h = 0; h < H; h++) {
-          const head = this.header.heads[h]!;
-          const p = sigmoid(head.bias + head.scale * (prefix[end * H + h]! - prefix[start * H + h]!) * norm);
-          if (p > out[h]!) out[h] = p;
+      const first = f;
+      if (H === 1) {
+        let acc = prefix[t]!;
+        for (; f < length && token[f] === t; f++) acc += value[f]! * w[index[f]! & mask]!;
+        prefix[row] = acc;
+      } else if (H === 3) {
+        let a0 = prefix[row - 3]!;
+        let a1 = prefix[row - 2]!;
+        let a2 = prefix[row - 1]!;
+        for (; f < length && token[f] === t; f++) {
+          const base = (index[f]! & mask) * 3;
+          const v = value[f]!;
+          a0 += v * w[base]!;
+          a1 += v * w[base + 1]!;
+          a2 += v * w[base + 2]!;
+        }
+        prefix[row] = a0;
+        prefix[row + 1] = a1;
+        prefix[row + 2] = a2;
+      } else {
+        for (let h = 0; h < H; h++) prefix[row + h] = prefix[row - H + h]!;
+        for (; f < length && token[f] === t; f++) {
+          const base = (index[f]! & mask) * H;
+          const v = value[f]!;
+          for (let h = 0; h < H; h++) prefix[row + h] = prefix[row + h]! + v * w[base + h]!;
         }
       }
-      if (end === T) break;
+      counts[t + 1] = counts[t]! + (f - first);
+    }
+    this.windowProbabilities(T, 0, T, out, true);
+    if (T > window) {
+      for (let start = 0; start < T; start += stride) {
+        const end = Math.min(T, start + window);
+        this.windowProbabilities(T, start, end, out, false);
+        if (end === T) break;
+      }
     }
     return out;
+  }
+
+  private windowProbabilities(_T: number, start: number, end: number, out: Float64Array, assign: boolean): void {
+    const H = this.heads;
+    const n = this.counts[end]! - this.counts[start]!;
+    const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
+    for (let h = 0; h < H; h++) {
+      const head = this.header.heads[h]!;
+      const p = sigmoid(head.bias + head.scale * (this.prefix[end * H + h]! - this.prefix[start * H + h]!) * norm);
+      if (assign || p > out[h]!) out[h] = p;
+    }
   }
 }
 

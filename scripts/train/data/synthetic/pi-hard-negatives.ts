@@ -141,14 +141,12 @@ const MULTILINGUAL = [
 export function generatePiHardNegatives(seed = 11): Example[] {
   const r = rng(seed);
   const out: Example[] = [];
-  let k = 0;
   for (const [action, objects] of TECH_ACTIONS) {
     for (const o of objects) {
       for (let rep = 0; rep < 2; rep++) {
         const frame = pick(r, TECH_FRAMES);
         const text = frame.replace('{a}', action).replace('{A}', action[0]!.toUpperCase() + action.slice(1)).replace('{o}', o);
         out.push({ text, source: 'synthetic:pi-hard-negative', group: `syn-hn:${action}:${o}`, lang: 'en', labels: { injection: 0, harmful: 0, toxic: 0 } });
-        k++;
       }
     }
   }
