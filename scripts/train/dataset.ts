@@ -3,6 +3,8 @@ import { loadBenign } from './data/benign.js';
 import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
+import { generateAboutAi } from './data/synthetic/pi-about-ai.js';
+import { generateJailbreakFrames } from './data/synthetic/pi-jailbreak-frames.js';
 import { generateIndirect, generatePiAttacks } from './data/synthetic/pi-attacks.js';
 import { generatePiHardNegatives } from './data/synthetic/pi-hard-negatives.js';
 import { generateSafeButScary } from './data/synthetic/safe-but-scary.js';
@@ -30,6 +32,8 @@ export function buildDataset(): SplitExample[] {
     ...generatePiAttacks(),
     ...generateSafeButScary(),
     ...generateHarmfulRequests(),
+    ...generateJailbreakFrames(),
+    ...generateAboutAi(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
   ];
 

@@ -10,7 +10,7 @@ import { rawCoreProbabilities } from '../../src/detectors/models/core-scores.js'
 import { buildDataset, type SplitExample } from './dataset.js';
 import { CORE_HEADS, type CoreHead, PI_CATEGORIES, TOX_CATEGORIES, repoPath } from './data/types.js';
 import { quantize, trainLinear, type TrainRow } from './linear-trainer.js';
-import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroFpr } from './metrics.js';
+import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroF1, thresholdForMacroFpr } from './metrics.js';
 import { headWeights } from './weighting.js';
 import { writeDataCard } from './report.js';
 import { HAZARD_HEADS, trainCategoryModel } from './categories.js';
@@ -26,10 +26,11 @@ const MODELS_DIR = repoPath('src', 'detectors', 'models');
 const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
   injection: { ordinary: 0.015, hard: 0.08 },
   harmful: { ordinary: 0.015, hard: 0.12 },
-  toxic: { ordinary: 0.03, hard: 0.1 },
+  toxic: { ordinary: 0.01, hard: 0.1 },
 };
 
-const HARD_NEGATIVE_SOURCES = /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative)|garak:clean|xsafety-safe|promptshield)/;
+const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold)/;
+const HARD_NEGATIVE_SOURCES = /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield)/;
 
 export interface HeadReport {
   head: CoreHead;
@@ -67,10 +68,22 @@ function main(): void {
   CORE_HEADS.forEach((head, h) => {
     const val = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'val' && s.e.labels[head] !== undefined);
     const negatives = val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: v.s.e.source }));
-    const threshold = Math.max(
-      thresholdForMacroFpr(negatives.filter((n) => !HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].ordinary),
-      thresholdForMacroFpr(negatives.filter((n) => HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].hard, 5),
-    );
+    let threshold: number;
+    if (head === 'toxic') {
+      // Toxicity is judged by F1 on labelled toxicity sets, whose negatives are hard by design (counter-speech,
+      // reclaimed words); ordinary benign prompts must still stay clean.
+      const toxicitySources = val.filter((v) => TOXICITY_SOURCES.test(v.s.e.source));
+      const floor = thresholdForMacroFpr(negatives.filter((n) => !TOXICITY_SOURCES.test(n.source)), TARGET_FPR.toxic.ordinary);
+      threshold = thresholdForMacroF1(
+        toxicitySources.map((v) => ({ score: v.p, label: v.s.e.labels.toxic!, source: v.s.e.source.split(':')[0]! })),
+        floor,
+      );
+    } else {
+      threshold = Math.max(
+        thresholdForMacroFpr(negatives.filter((n) => !HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].ordinary),
+        thresholdForMacroFpr(negatives.filter((n) => HARD_NEGATIVE_SOURCES.test(n.source)), TARGET_FPR[head].hard, 5),
+      );
+    }
     heads[h]!.threshold = Math.min(0.99, Math.max(0.01, threshold));
     const test = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'test' && s.e.labels[head] !== undefined);
     const tScores = test.map((t) => t.p);

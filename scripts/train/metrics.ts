@@ -127,3 +127,29 @@ export function thresholdForMacroFpr(
   }
   return hi;
 }
+
+/** Threshold (searched on a grid) that maximises the mean F1 over sources, never below `minThreshold`. */
+export function thresholdForMacroF1(rows: readonly { score: number; label: number; source: string }[], minThreshold = 0): number {
+  const bySource = new Map<string, { score: number; label: number }[]>();
+  for (const r of rows) {
+    const list = bySource.get(r.source) ?? [];
+    list.push(r);
+    bySource.set(r.source, list);
+  }
+  const groups = [...bySource.values()].filter((g) => g.some((r) => r.label === 1) && g.some((r) => r.label === 0));
+  let best = Math.max(minThreshold, 0.5);
+  let bestF1 = -1;
+  for (let t = Math.max(0.05, minThreshold); t < 0.99; t += 0.01) {
+    let sum = 0;
+    for (const g of groups) {
+      const m = binaryMetrics(confusion(g.map((r) => r.score), g.map((r) => r.label), t));
+      sum += m.f1 ?? 0;
+    }
+    const f1 = sum / Math.max(groups.length, 1);
+    if (f1 > bestF1) {
+      bestF1 = f1;
+      best = t;
+    }
+  }
+  return best;
+}

@@ -4,6 +4,7 @@ import { exfiltrationDetector } from './exfiltration.js';
 import { harmfulRequestDetector } from './harmful-request.js';
 import { invisibleTextDetector } from './invisible-text.js';
 import { promptInjectionDetector } from './prompt-injection.js';
+import { secretsDetector } from './secrets.js';
 import { systemPromptLeakDetector } from './system-prompt-leak.js';
 import { toxicityDetector } from './toxicity.js';
 
@@ -11,6 +12,7 @@ export const DETECTORS: readonly Detector<unknown>[] = [
   promptInjectionDetector,
   harmfulRequestDetector,
   toxicityDetector,
+  secretsDetector,
   exfiltrationDetector,
   invisibleTextDetector,
   systemPromptLeakDetector,
