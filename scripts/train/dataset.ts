@@ -2,7 +2,9 @@
 import { loadBenign } from './data/benign.js';
 import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
+import { loadHandwritten } from './data/handwritten.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
+import { generateFromPhrasebooks } from './data/synthetic/phrasebook.js';
 import { generateAboutAi } from './data/synthetic/pi-about-ai.js';
 import { generateJailbreakFrames } from './data/synthetic/pi-jailbreak-frames.js';
 import { generateIndirect, generatePiAttacks } from './data/synthetic/pi-attacks.js';
@@ -34,6 +36,8 @@ export function buildDataset(): SplitExample[] {
     ...generateHarmfulRequests(),
     ...generateJailbreakFrames(),
     ...generateAboutAi(),
+    ...generateFromPhrasebooks(),
+    ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
   ];
 

@@ -20,6 +20,8 @@ export interface TrainOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Share of an example's features left out at each step (a regulariser that spreads weight over more features). */
+  dropout?: number;
   log?: (msg: string) => void;
 }
 
@@ -39,6 +41,7 @@ export function trainLinear(rows: readonly TrainRow[], opts: TrainOptions): Trai
   const order = rows.map((_, i) => i);
   const r = rng(opts.seed);
   const z = new Float64Array(H);
+  const dropout = opts.dropout ?? 0;
   const g = new Float64Array(H);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     shuffle(r, order);
@@ -48,8 +51,20 @@ export function trainLinear(rows: readonly TrainRow[], opts: TrainOptions): Trai
     for (const idx of order) {
       const row = rows[idx]!;
       const bag = featurizer.extract(row.text);
-      const n = bag.length;
+      let n = bag.length;
       if (n === 0) continue;
+      if (dropout > 0) {
+        // Compact the kept features to the front of the bag (the bag is a scratch buffer).
+        let kept = 0;
+        for (let i = 0; i < n; i++) {
+          if (r() < dropout) continue;
+          bag.index[kept] = bag.index[i]!;
+          bag.value[kept] = bag.value[i]!;
+          kept++;
+        }
+        if (kept === 0) continue;
+        n = kept;
+      }
       const norm = 1 / Math.sqrt(n);
       z.set(bias);
       for (let i = 0; i < n; i++) {

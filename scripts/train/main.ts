@@ -29,8 +29,9 @@ const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
   toxic: { ordinary: 0.01, hard: 0.1 },
 };
 
-const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold)/;
-const HARD_NEGATIVE_SOURCES = /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield)/;
+const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold|handwritten-toxicity)/;
+const HARD_NEGATIVE_SOURCES =
+  /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield|handwritten-(hard-negative|safe)|phrasebook-safe)/;
 
 export interface HeadReport {
   head: CoreHead;
@@ -56,7 +57,8 @@ function main(): void {
     weights: Float32Array.from(CORE_HEADS.map((_, h) => weights[h]![k]!)),
   }));
   log(`training core model (${CORE_HEADS.join(', ')}) on ${rows.length} rows…`);
-  const trained = trainLinear(rows, { heads: CORE_HEADS, spec, epochs: 6, learningRate: 0.4, l2: 1e-6, seed: 1, log });
+  const dropout = Number(process.env.BULWARK_TRAIN_DROPOUT ?? '0.2');
+  const trained = trainLinear(rows, { heads: CORE_HEADS, spec, epochs: 6, learningRate: 0.4, l2: 1e-6, seed: 1, dropout, log });
   const q = quantize(trained, CORE_HEADS.length);
   const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5 }));
   const model = new LinearModel({ name: 'core', spec, heads }, q.weights);

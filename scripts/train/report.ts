@@ -30,6 +30,8 @@ const LICENCES: [RegExp, string][] = [
   [/^openai-moderation/, 'openai/moderation-api-release eval set — MIT'],
   [/^cold/, 'thu-coai COLDataset dev+test — Apache-2.0'],
   [/^synthetic/, 'written for Bulwark (scripts/train/data/synthetic) — Apache-2.0'],
+  [/^phrasebook/, 'written for Bulwark (scripts/train/data/synthetic/phrasebook) — Apache-2.0'],
+  [/^handwritten/, 'written for Bulwark (scripts/train/data/handwritten) — Apache-2.0'],
 ];
 
 function licenceOf(source: string): string {

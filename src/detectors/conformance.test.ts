@@ -58,7 +58,9 @@ describe('detector registry', () => {
 
   it('ships the detectors the issue names', () => {
     const ids = DETECTORS.map((d) => d.id);
-    for (const id of ['prompt-injection', 'harmful-request', 'toxicity']) expect(ids).toContain(id);
+    for (const id of ['prompt-injection', 'harmful-request', 'toxicity', 'pii', 'secrets', 'exfiltration', 'system-prompt-leak', 'keywords', 'regex', 'topics', 'groundedness']) {
+      expect(ids).toContain(id);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { groundednessDetector } from './groundedness.js';
 import { harmfulRequestDetector } from './harmful-request.js';
 import { invisibleTextDetector } from './invisible-text.js';
 import { keywordsDetector } from './keywords.js';
+import { piiDetector } from './pii.js';
 import { promptInjectionDetector } from './prompt-injection.js';
 import { regexDetector } from './regex.js';
 import { secretsDetector } from './secrets.js';
@@ -16,6 +17,7 @@ export const DETECTORS: readonly Detector<unknown>[] = [
   promptInjectionDetector,
   harmfulRequestDetector,
   toxicityDetector,
+  piiDetector,
   secretsDetector,
   exfiltrationDetector,
   invisibleTextDetector,

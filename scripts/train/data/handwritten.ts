@@ -1,0 +1,69 @@
+// Hand-written training sets (scripts/train/data/handwritten/*.jsonl), written for Bulwark: varied requests,
+// attacks, hard negatives and toxic / non-toxic messages in many languages.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Example, PiCategory, ToxCategory } from './types.js';
+import { repoPath } from './types.js';
+import { hash32 } from './util.js';
+
+interface Row {
+  text: string;
+  label: 0 | 1;
+  lang: string;
+  kind?: string;
+  hazard?: string;
+  category?: string;
+  categories?: string[];
+}
+
+function read(file: string): Row[] {
+  const path = repoPath('scripts', 'train', 'data', 'handwritten', file);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Row)
+    .filter((r) => typeof r.text === 'string' && r.text.trim() !== '' && (r.label === 0 || r.label === 1));
+}
+
+const source = (name: string, r: Row): string => `handwritten-${name}:${r.lang}`;
+const group = (name: string, r: Row): string => `hw:${name}:${hash32(r.text)}`;
+
+export function loadHandwritten(): Example[] {
+  const out: Example[] = [];
+  for (const file of ['harmful-en.jsonl', 'harmful-multilingual.jsonl']) {
+    for (const r of read(file)) {
+      out.push({
+        text: r.text,
+        source: source(r.label ? 'harmful' : 'safe', r),
+        group: group('harmful', r),
+        lang: r.lang,
+        labels: r.label ? { harmful: 1, injection: 0 } : { harmful: 0, injection: 0, toxic: 0 },
+        hazard: r.label ? r.hazard : undefined,
+      });
+    }
+  }
+  for (const r of read('injection-attacks.jsonl')) {
+    out.push({
+      text: r.text,
+      source: source('injection', r),
+      group: group('injection', r),
+      lang: r.lang,
+      labels: { injection: 1 },
+      piCategory: (r.category as PiCategory | undefined) ?? 'direct_injection',
+    });
+  }
+  for (const r of read('injection-hard-negatives.jsonl')) {
+    out.push({ text: r.text, source: source('hard-negative', r), group: group('hard-negative', r), lang: r.lang, labels: { injection: 0, harmful: 0, toxic: 0 } });
+  }
+  for (const r of read('toxicity.jsonl')) {
+    out.push({
+      text: r.text,
+      source: source('toxicity', r),
+      group: group('toxicity', r),
+      lang: r.lang,
+      labels: { toxic: r.label, injection: 0, harmful: 0 },
+      toxCategories: (r.categories ?? []) as ToxCategory[],
+    });
+  }
+  return out;
+}
