@@ -13,6 +13,7 @@ import { quantize, trainLinear, type TrainRow } from './linear-trainer.js';
 import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroF1, thresholdForMacroFpr } from './metrics.js';
 import { headWeights } from './weighting.js';
 import { writeDataCard } from './report.js';
+import { evalDev } from './eval-dev.js';
 import { HAZARD_HEADS, trainCategoryModel } from './categories.js';
 
 const log = (msg: string): void => console.log(msg);
@@ -109,6 +110,11 @@ function main(): void {
     log(`  ${head}: threshold ${heads[h]!.threshold.toFixed(3)}; test P ${fmt(metrics.precision)} R ${fmt(metrics.recall)} F1 ${fmt(metrics.f1)} FPR ${fmt(metrics.fpr)} bal.acc ${fmt(metrics.balancedAccuracy)}`);
   });
 
+  evalDev(model, log);
+  if (process.env.BULWARK_TRAIN_FAST === '1') {
+    log('BULWARK_TRAIN_FAST=1: nothing written');
+    return;
+  }
   mkdirSync(MODELS_DIR, { recursive: true });
   const meta = { trainedAt: new Date().toISOString(), examples: { total: data.length }, windows: 'max over 48-token windows, stride 24' };
   writeFileSync(`${MODELS_DIR}/core.bin`, encodeModel({ name: 'core', spec, heads, meta }, q.weights));
