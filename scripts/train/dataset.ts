@@ -3,6 +3,7 @@ import { loadBenign } from './data/benign.js';
 import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
 import { loadHandwritten } from './data/handwritten.js';
+import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
 import { generateFromPhrasebooks } from './data/synthetic/phrasebook.js';
 import { generateAboutAi } from './data/synthetic/pi-about-ai.js';
@@ -39,6 +40,12 @@ export function buildDataset(): SplitExample[] {
     ...generateFromPhrasebooks(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
+    ...generateBenignTasks(
+      benign
+        .filter((e) => e.source.startsWith('bipia-context:email') || e.source === 'halueval-response' || e.source.startsWith('multilingual-benign') || e.source === 'wildguard-benign')
+        .map((e) => ({ text: e.text, group: e.group, lang: e.lang })),
+      2500,
+    ),
   ];
 
   const crops = benignCrops([...benign, ...toxicity.filter((e) => e.labels.toxic === 0)]);

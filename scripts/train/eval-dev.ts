@@ -36,6 +36,13 @@ export function evalDev(model: LinearModel, log: (msg: string) => void): void {
     byHead.set(head, list);
   }
   for (const [head, list] of byHead) {
-    log(`  dev ${head} AUC ${auc(list.map((s) => s.p), list.map((s) => s.y))?.toFixed(3)}`);
+    const curve = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((t) => {
+      const pos = list.filter((s) => s.y === 1);
+      const neg = list.filter((s) => s.y === 0);
+      const r = pos.filter((s) => s.p >= t).length / Math.max(pos.length, 1);
+      const f = neg.filter((s) => s.p >= t).length / Math.max(neg.length, 1);
+      return `${t}: R ${r.toFixed(2)} FPR ${f.toFixed(2)}`;
+    });
+    log(`  dev ${head} AUC ${auc(list.map((s) => s.p), list.map((s) => s.y))?.toFixed(3)} | ${curve.join(' | ')}`);
   }
 }

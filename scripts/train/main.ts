@@ -48,7 +48,13 @@ function main(): void {
   const normalized = data.map((e) => analyzeText(e.text).normalized);
   log(`  ${data.length} examples (train ${data.filter((e) => e.split === 'train').length}, val ${data.filter((e) => e.split === 'val').length}, test ${data.filter((e) => e.split === 'test').length})`);
 
-  const spec: FeatureSpec = { ...DEFAULT_FEATURE_SPEC, conceptsVersion: conceptLexicon().version };
+  const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+  const spec: FeatureSpec = {
+    ...DEFAULT_FEATURE_SPEC,
+    charMin: env('BULWARK_TRAIN_CHAR_MIN', DEFAULT_FEATURE_SPEC.charMin),
+    charMax: env('BULWARK_TRAIN_CHAR_MAX', DEFAULT_FEATURE_SPEC.charMax),
+    conceptsVersion: conceptLexicon().version,
+  };
   const train = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
   const trainExamples = train.map(({ e }) => e);
   const weights = CORE_HEADS.map((h) => headWeights(trainExamples, (e) => e.labels[h]));
@@ -59,7 +65,16 @@ function main(): void {
   }));
   log(`training core model (${CORE_HEADS.join(', ')}) on ${rows.length} rows…`);
   const dropout = Number(process.env.BULWARK_TRAIN_DROPOUT ?? '0.2');
-  const trained = trainLinear(rows, { heads: CORE_HEADS, spec, epochs: 6, learningRate: 0.4, l2: 1e-6, seed: 1, dropout, log });
+  const trained = trainLinear(rows, {
+    heads: CORE_HEADS,
+    spec,
+    epochs: env('BULWARK_TRAIN_EPOCHS', 6),
+    learningRate: env('BULWARK_TRAIN_LR', 0.4),
+    l2: env('BULWARK_TRAIN_L2', 1e-6),
+    seed: 1,
+    dropout,
+    log,
+  });
   const q = quantize(trained, CORE_HEADS.length);
   const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5 }));
   const model = new LinearModel({ name: 'core', spec, heads }, q.weights);
@@ -70,7 +85,8 @@ function main(): void {
   const reports: HeadReport[] = [];
   CORE_HEADS.forEach((head, h) => {
     const val = scored.map((s, k) => ({ s, p: probs[k]![h]! })).filter(({ s }) => s.e.split === 'val' && s.e.labels[head] !== undefined);
-    const negatives = val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: v.s.e.source }));
+    // Languages of one set are grouped together so that tiny cells do not dominate the mean.
+    const negatives = val.filter((v) => v.s.e.labels[head] === 0).map((v) => ({ score: v.p, source: withoutLanguage(v.s.e.source) }));
     let threshold: number;
     if (head === 'toxic') {
       // Toxicity is judged by F1 on labelled toxicity sets, whose negatives are hard by design (counter-speech,
@@ -129,6 +145,11 @@ function main(): void {
 
   writeDataCard(MODELS_DIR, data, reports, cats.map((c) => c.report));
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** "phrasebook-safe:pt" -> "phrasebook-safe"; sources whose suffix is not a language code stay as they are. */
+function withoutLanguage(source: string): string {
+  return source.replace(/:([a-z]{2,3}|mul|mixed)$/, '');
 }
 
 function fmt(x: number | null): string {

@@ -379,9 +379,7 @@ describe('exfiltration: hostile input', () => {
 });
 
 /** True once `analyzeText` reports invisible runs (the full text analysis is being completed in parallel). */
-const fullAnalysis = analyzeText('a\u200b\u200b\u200bb').invisible.length > 0;
-
-describe.runIf(fullAnalysis)('exfiltration with the real analyzeText', () => {
+describe('exfiltration with the real analyzeText', () => {
   it('reports tag smuggling and long zero-width runs', async () => {
     expect((await detect(`ok${tags('secret=1234')}`))[0]?.category).toBe('ascii_smuggling');
     expect((await detect(`ok${'\u200b\u200c'.repeat(8)}`))[0]?.category).toBe('hidden_text');

@@ -254,9 +254,7 @@ describe('invisible-text: hostile input', () => {
 });
 
 /** True once `analyzeText` reports invisible runs (the full text analysis is being completed in parallel). */
-const fullAnalysis = analyzeText('a\u200b\u200b\u200bb').invisible.length > 0;
-
-describe.runIf(fullAnalysis)('invisible-text with the real analyzeText', () => {
+describe('invisible-text with the real analyzeText', () => {
   const fn = invisibleTextDetector.create(invisibleTextOptions.parse({}));
   const run = (text: string): Promise<Finding[]> => Promise.resolve(fn({ text, stage: 'input' }, { analysis: analyzeText(text) }));
 

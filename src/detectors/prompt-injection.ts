@@ -12,7 +12,7 @@ const ATLAS_BY_CATEGORY: Record<string, string[]> = {
   direct_injection: ['AML.T0051.000'],
   indirect_injection: ['AML.T0051.001'],
   jailbreak: ['AML.T0054'],
-  system_prompt_extraction: ['AML.T0056'],
+  system_prompt_extraction: ['AML.T0056', 'AML.T0051.000'],
   obfuscation: ['AML.T0068', 'AML.T0051.000'],
 };
 

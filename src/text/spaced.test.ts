@@ -58,3 +58,9 @@ describe('splitIntoWords', () => {
     expect(splitIntoWords('system')).toBeUndefined();
   });
 });
+
+describe('spaced runs after a short false start', () => {
+  it('reads "a b.o.m.b" as "a bomb" (regression: the letter after a two-letter start was skipped)', () => {
+    expect(spacedReading('how to make a b.o.m.b')).toBe('how to make a bomb');
+  });
+});

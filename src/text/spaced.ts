@@ -96,8 +96,13 @@ export function findSpacedRuns(text: string): SpacedRun[] {
       letters += text.slice(end + 1, after);
       end = after;
     }
-    if (letters.length >= MIN_LETTERS) runs.push({ start: i, end, letters });
-    i = end;
+    if (letters.length >= MIN_LETTERS) {
+      runs.push({ start: i, end, letters });
+      i = end;
+    } else {
+      // Too short to be a run, but its last letter may start one with another separator ("a b.o.m.b").
+      i = wordEnd;
+    }
   }
   return runs;
 }

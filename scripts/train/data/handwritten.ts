@@ -1,6 +1,6 @@
 // Hand-written training sets (scripts/train/data/handwritten/*.jsonl), written for Bulwark: varied requests,
 // attacks, hard negatives and toxic / non-toxic messages in many languages.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Example, PiCategory, ToxCategory } from './types.js';
 import { repoPath } from './types.js';
 import { hash32 } from './util.js';
@@ -15,8 +15,18 @@ interface Row {
   categories?: string[];
 }
 
+const DIR = repoPath('scripts', 'train', 'data', 'handwritten');
+
+/** Files of one family: "harmful" matches harmful-en.jsonl, harmful-en-2.jsonl, harmful-multilingual.jsonl... */
+function family(prefix: string): string[] {
+  if (!existsSync(DIR)) return [];
+  return readdirSync(DIR)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.jsonl'))
+    .sort();
+}
+
 function read(file: string): Row[] {
-  const path = repoPath('scripts', 'train', 'data', 'handwritten', file);
+  const path = `${DIR}/${file}`;
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -30,7 +40,7 @@ const group = (name: string, r: Row): string => `hw:${name}:${hash32(r.text)}`;
 
 export function loadHandwritten(): Example[] {
   const out: Example[] = [];
-  for (const file of ['harmful-en.jsonl', 'harmful-multilingual.jsonl']) {
+  for (const file of family('harmful-')) {
     for (const r of read(file)) {
       out.push({
         text: r.text,
@@ -42,7 +52,12 @@ export function loadHandwritten(): Example[] {
       });
     }
   }
-  for (const r of read('injection-attacks.jsonl')) {
+  // Injection files hold attacks (label 1) and hard negatives (label 0).
+  for (const r of family('injection-').flatMap(read)) {
+    if (r.label === 0) {
+      out.push({ text: r.text, source: source('hard-negative', r), group: group('hard-negative', r), lang: r.lang, labels: { injection: 0, harmful: 0, toxic: 0 } });
+      continue;
+    }
     out.push({
       text: r.text,
       source: source('injection', r),
@@ -52,10 +67,7 @@ export function loadHandwritten(): Example[] {
       piCategory: (r.category as PiCategory | undefined) ?? 'direct_injection',
     });
   }
-  for (const r of read('injection-hard-negatives.jsonl')) {
-    out.push({ text: r.text, source: source('hard-negative', r), group: group('hard-negative', r), lang: r.lang, labels: { injection: 0, harmful: 0, toxic: 0 } });
-  }
-  for (const r of read('toxicity.jsonl')) {
+  for (const r of family('toxicity').flatMap(read)) {
     out.push({
       text: r.text,
       source: source('toxicity', r),

@@ -2,6 +2,7 @@
 
 /** Piecewise-linear: [0, t] → [0, 0.5], [t, 1] → [0.5, 1]. Monotonic, so rankings are unchanged. */
 export function calibrate(p: number, threshold: number): number {
-  if (!(threshold > 0 && threshold < 1)) return p;
-  return p < threshold ? (0.5 * p) / threshold : 0.5 + (0.5 * (p - threshold)) / (1 - threshold);
+  const s = !(threshold > 0 && threshold < 1) ? p : p < threshold ? (0.5 * p) / threshold : 0.5 + (0.5 * (p - threshold)) / (1 - threshold);
+  // Four decimals are plenty for a decision and keep events readable.
+  return Math.round(s * 10_000) / 10_000;
 }

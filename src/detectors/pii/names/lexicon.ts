@@ -13,6 +13,10 @@ export const NAME_FLAGS = {
   wordSurname: 8,
   /** A capitalised word that is not a name: function words, calendar words, places, organisations. */
   notName: 16,
+  /** A part of people's names, given or family, from a broad list ("nicholson", "lantos"). */
+  namePart: 32,
+  /** An ordinary English word ("write", "salmon"), or an inflection of one. */
+  common: 64,
 } as const;
 
 export interface NameLexicon {
@@ -22,6 +26,9 @@ export interface NameLexicon {
 
 const FILES = {
   first: 'first-names.txt',
+  firstWorld: 'first-names-world.txt',
+  nameParts: 'name-parts.txt',
+  commonWords: 'common-words.txt',
   ambiguousFirst: 'ambiguous-first-names.txt',
   surnames: 'surnames.txt',
   wordSurnames: 'common-word-surnames.txt',
@@ -50,6 +57,23 @@ function readList(file: string): string[] {
 
 let cached: NameLexicon | undefined;
 
+// Inflections of listed words: the word list holds base forms only ("salmon", not "salmons").
+const SUFFIXES: readonly (readonly [string, string])[] = [
+  ['ies', 'y'], ['es', ''], ['s', ''], ['ed', ''], ['ed', 'e'], ['ing', ''], ['ing', 'e'], ['ly', ''], ['er', ''],
+  ['er', 'e'], ['est', ''], ['est', 'e'],
+];
+
+/** NAME_FLAGS.common when `word` is an inflection of a listed ordinary word, else 0. Only for unlisted words. */
+function inflected(map: ReadonlyMap<string, number>, word: string): number {
+  if (word.length < 5) return 0;
+  for (const [suffix, replacement] of SUFFIXES) {
+    if (!word.endsWith(suffix)) continue;
+    const stem = word.slice(0, word.length - suffix.length) + replacement;
+    if (((map.get(stem) ?? 0) & NAME_FLAGS.common) !== 0) return NAME_FLAGS.common;
+  }
+  return 0;
+}
+
 /** The lists, read on first use (at detector creation, never inside a scan) and shared afterwards. */
 export function nameLexicon(): NameLexicon {
   if (cached) return cached;
@@ -62,24 +86,27 @@ export function nameLexicon(): NameLexicon {
     }
   };
   add(FILES.first, NAME_FLAGS.first);
+  add(FILES.firstWorld, NAME_FLAGS.first);
+  add(FILES.nameParts, NAME_FLAGS.namePart);
+  add(FILES.commonWords, NAME_FLAGS.common);
   add(FILES.ambiguousFirst, NAME_FLAGS.ambiguousFirst);
   add(FILES.surnames, NAME_FLAGS.surname);
   add(FILES.wordSurnames, NAME_FLAGS.wordSurname);
   add(FILES.notNames, NAME_FLAGS.notName);
   // Folding needs a Unicode normalisation; remember recent non-ASCII words (bounded, cleared when full).
   const folded = new Map<string, number>();
-  cached = {
-    flags: (lower, ascii) => {
-      const direct = map.get(lower);
-      if (direct !== undefined || ascii) return direct ?? 0;
-      let f = folded.get(lower);
-      if (f === undefined) {
-        if (folded.size >= 4096) folded.clear();
-        f = map.get(foldName(lower)) ?? 0;
-        folded.set(lower, f);
-      }
-      return f;
-    },
+  const lookUp = (lower: string, ascii: boolean): number => {
+    const direct = map.get(lower);
+    if (direct !== undefined || ascii) return direct ?? inflected(map, lower);
+    let f = folded.get(lower);
+    if (f === undefined) {
+      if (folded.size >= 4096) folded.clear();
+      const fold = foldName(lower);
+      f = map.get(fold) ?? inflected(map, fold);
+      folded.set(lower, f);
+    }
+    return f;
   };
+  cached = { flags: lookUp };
   return cached;
 }
