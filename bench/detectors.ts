@@ -127,11 +127,11 @@ async function main(): Promise<void> {
       r.latency1KB = await measure(latencyTexts, (t) => peer.run(task.task, t), 2);
       systems.push(r);
     }
-    console.log('system                          precision recall     F1    FPR    AUC  R@1%FPR  p50µs  p99µs');
+    console.log('system                          precision recall     F1    FPR    AUC  R@1%FPR  p50µs  p99µs cpuµs');
     for (const s of systems) {
       const o = s.overall;
       console.log(
-        `${`${s.system}`.padEnd(32)}${fmt(o.precision)} ${fmt(o.recall)} ${fmt(o.f1)} ${fmt(o.fpr)} ${fmt(o.auc)} ${fmt(o.recallAt1Fpr)} ${fmt(s.latency1KB?.p50Us, 1)} ${fmt(s.latency1KB?.p99Us, 1)}${o.errors ? `  (${o.errors} errors)` : ''}`,
+        `${`${s.system}`.padEnd(32)}${fmt(o.precision)} ${fmt(o.recall)} ${fmt(o.f1)} ${fmt(o.fpr)} ${fmt(o.auc)} ${fmt(o.recallAt1Fpr)} ${fmt(s.latency1KB?.p50Us, 1)} ${fmt(s.latency1KB?.p99Us, 1)} ${fmt(s.latency1KB?.cpuP50Us, 1)}${o.errors ? `  (${o.errors} errors)` : ''}`,
       );
     }
     console.log('  per source (share flagged: recall for label 1, FPR for label 0):');
@@ -146,15 +146,15 @@ async function main(): Promise<void> {
   // All input-stage detectors together (shared analysis), and scaling with size.
   const inputDetectors = DETECTORS.filter((d) => d.stages.includes('input') && !d.requiresOptions).map((d) => configureDetector(d.id));
   const together = await measure(latencyTexts, (t) => scanText(inputDetectors, t, 'input'));
-  const scaling: { sizeKB: number; p50Us: number; usPerKB: number }[] = [];
+  const scaling: { sizeKB: number; p50Us: number; usPerKB: number; cpuMeanUs: number }[] = [];
   for (const size of [1024, 10 * 1024, 100 * 1024]) {
     const msgs = sizedMessages(latencyTexts, size, size > 10_000 ? 20 : 100);
     const s = await measure(msgs, (t) => scanText(inputDetectors, t, 'input'), 3);
-    scaling.push({ sizeKB: size / 1024, p50Us: s.p50Us, usPerKB: s.p50Us / (size / 1024) });
+    scaling.push({ sizeKB: size / 1024, p50Us: s.p50Us, usPerKB: s.p50Us / (size / 1024), cpuMeanUs: s.cpuMeanUs });
   }
   console.log(`\nall input-stage detectors together (${inputDetectors.map((d) => d.detector.id).join(', ')}):`);
-  console.log(`  1 KB: p50 ${together.p50Us.toFixed(1)} µs, p99 ${together.p99Us.toFixed(1)} µs`);
-  for (const s of scaling) console.log(`  ${s.sizeKB} KB: p50 ${s.p50Us.toFixed(1)} µs (${s.usPerKB.toFixed(1)} µs per KB)`);
+  console.log(`  1 KB: wall p50 ${together.p50Us.toFixed(1)} µs, p99 ${together.p99Us.toFixed(1)} µs; CPU p50 ${together.cpuP50Us.toFixed(1)} µs, mean ${together.cpuMeanUs.toFixed(1)} µs`);
+  for (const s of scaling) console.log(`  ${s.sizeKB} KB: wall p50 ${s.p50Us.toFixed(1)} µs (${s.usPerKB.toFixed(1)} µs per KB), CPU mean ${s.cpuMeanUs.toFixed(1)} µs (${(s.cpuMeanUs / s.sizeKB).toFixed(1)} µs per KB)`);
 
   const out = {
     benchmark: 'detectors',

@@ -53,6 +53,7 @@ function main(): void {
     ...DEFAULT_FEATURE_SPEC,
     charMin: env('BULWARK_TRAIN_CHAR_MIN', DEFAULT_FEATURE_SPEC.charMin),
     charMax: env('BULWARK_TRAIN_CHAR_MAX', DEFAULT_FEATURE_SPEC.charMax),
+    bits: env('BULWARK_TRAIN_BITS', DEFAULT_FEATURE_SPEC.bits),
     conceptsVersion: conceptLexicon().version,
   };
   const train = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
@@ -143,7 +144,7 @@ function main(): void {
   ];
   for (const c of cats) writeFileSync(`${MODELS_DIR}/${c.name}.bin`, c.file);
 
-  writeDataCard(MODELS_DIR, data, reports, cats.map((c) => c.report));
+  writeDataCard(MODELS_DIR, spec, data, reports, cats.map((c) => c.report));
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

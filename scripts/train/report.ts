@@ -1,5 +1,6 @@
 // Writes the data card of the shipped weights: sources, licences, sizes, and held-out test figures.
 import { writeFileSync } from 'node:fs';
+import type { FeatureSpec } from '../../src/detectors/models/features.js';
 import type { CategoryReport } from './categories.js';
 import type { SplitExample } from './dataset.js';
 import type { HeadReport } from './main.js';
@@ -41,7 +42,13 @@ function licenceOf(source: string): string {
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
 
-export function writeDataCard(dir: string, data: readonly SplitExample[], heads: readonly HeadReport[], categories: readonly CategoryReport[]): void {
+export function writeDataCard(
+  dir: string,
+  spec: FeatureSpec,
+  data: readonly SplitExample[],
+  heads: readonly HeadReport[],
+  categories: readonly CategoryReport[],
+): void {
   const bySource = new Map<string, { train: number; val: number; test: number }>();
   for (const e of data) {
     const family = e.source.split(':')[0]!;
@@ -54,8 +61,8 @@ export function writeDataCard(dir: string, data: readonly SplitExample[], heads:
   lines.push('Written by `npm run train` (scripts/train/main.ts); do not edit by hand. Re-running the script on the same');
   lines.push('datasets reproduces these weights (seeded shuffles, deterministic splits).', '');
   lines.push('## Models', '');
-  lines.push('- `core.bin`: three logistic-regression heads (`injection`, `harmful`, `toxic`) over 2^18 signed hashed features');
-  lines.push('  (word unigrams and bigrams, character 3–5-grams of each token), int8 weights. Scored over the whole text and');
+  lines.push(`- \`core.bin\`: three logistic-regression heads (\`injection\`, \`harmful\`, \`toxic\`) over 2^${spec.bits} signed hashed features`);
+  lines.push(`  (word unigrams and bigrams, character ${spec.charMin}–${spec.charMax}-grams of each token, concept-lexicon classes and pairs), int8 weights. Scored over the whole text and`);
   lines.push('  over 48-token windows (stride 24); the maximum wins. The operating point of each head is chosen on the');
   lines.push('  validation split (mean false-positive rate over benign sources, and a looser one over hard negatives; see TARGET_FPR in scripts/train/main.ts) and mapped to score 0.5.');
   lines.push('- `pi-category.bin`, `hazard-category.bin`, `toxicity-category.bin`: one-vs-rest category heads over 2^16');

@@ -2,7 +2,6 @@
 // toxicity scores that three detectors read; memoised per TextAnalysis so the work is done once.
 import type { TextAnalysis, VariantKind } from '../../text/analysis.js';
 import { calibrate } from './calibrate.js';
-import type { FeatureBag } from './features.js';
 import { type LinearModel, loadShippedModel } from './linear-model.js';
 
 export const CORE_MODEL_FILE = 'core.bin';
@@ -56,8 +55,7 @@ export function rawCoreProbabilities(model: LinearModel, text: string, out: Floa
   const tmp = new Float64Array(out.length);
   for (let start = 0; start < Math.max(text.length, 1); start += CHUNK_CHARS - CHUNK_OVERLAP) {
     const chunk = text.length <= CHUNK_CHARS ? text : text.slice(start, start + CHUNK_CHARS);
-    const bag: FeatureBag = model.featurizer.extract(chunk, CHUNK_CHARS);
-    model.scoreWindows(bag, WINDOW_TOKENS, WINDOW_STRIDE, tmp);
+    model.scoreText(chunk, WINDOW_TOKENS, WINDOW_STRIDE, tmp, CHUNK_CHARS);
     for (let h = 0; h < out.length; h++) if (tmp[h]! > out[h]!) out[h] = tmp[h]!;
     if (start + CHUNK_CHARS >= text.length) break;
   }

@@ -27,9 +27,9 @@ export interface FeatureSpec {
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   concepts: true,
-  bits: 18,
+  bits: 17,
   charMin: 3,
-  charMax: 5,
+  charMax: 4,
   maxTokenChars: 24,
   wordUnigrams: true,
   wordBigrams: true,
@@ -120,6 +120,11 @@ export class Featurizer {
   readonly spec: FeatureSpec;
   private readonly mask: number;
   private bag: FeatureBag;
+  /**
+   * Fused scoring (see `accumulate`): when set, features are not stored but added straight into running sums per
+   * head, and the sums at every token boundary are recorded — the hot path of the detectors.
+   */
+  private sink: AccumulatorSink | undefined;
 
   private readonly lexicon: ConceptLexicon | undefined;
   /** Last token hashes (for phrase keys) and concept matches (for pairs) of the current text. */
@@ -136,6 +141,9 @@ export class Featurizer {
     this.mask = (1 << spec.bits) - 1;
     this.bag = allocate(4096);
     this.padded = new Int32Array(spec.maxTokenChars + 2);
+    this.charMin = spec.charMin;
+    this.charMax = spec.charMax;
+    this.maxTokenChars = spec.maxTokenChars;
   }
 
   /**
@@ -165,12 +173,30 @@ export class Featurizer {
       prevWordHash = wordHash;
       havePrev = true;
       this.bag.tokens++;
+      if (this.sink) this.sink.closeToken(this.bag.tokens);
       i = end;
     }
     return this.bag;
   }
 
+  /**
+   * Scores `text` without storing its features: every feature's weights (bucket-major int8, `heads` per bucket)
+   * are added into the sink's running sums, whose values at each token boundary the sink keeps for window scores.
+   * Returns the number of tokens.
+   */
+  accumulate(text: string, sink: AccumulatorSink, maxChars = 20_000): number {
+    this.sink = sink;
+    try {
+      return this.extract(text, maxChars).tokens;
+    } finally {
+      this.sink = undefined;
+    }
+  }
+
   private readonly padded: Int32Array;
+  private readonly charMin: number;
+  private readonly charMax: number;
+  private readonly maxTokenChars: number;
 
   private emitToken(text: string, start: number, end: number): number {
     let wordHash = FNV_OFFSET;
@@ -193,7 +219,9 @@ export class Featurizer {
       for (let k = start; k < end; k++) wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
     }
     if (this.spec.wordUnigrams) this.push(mix(SEED_WORD, wordHash, 0));
-    const { charMin, charMax, maxTokenChars } = this.spec;
+    const charMin = this.charMin;
+    const charMax = this.charMax;
+    const maxTokenChars = this.maxTokenChars;
     // Padded token: boundary mark, characters, boundary mark.
     const len = Math.min(end - start, maxTokenChars);
     const width = len + 2;
@@ -215,23 +243,25 @@ export class Featurizer {
     return wordHash;
   }
 
-  /** Looks up the words and phrases ending at the current token (its hash is `wordHash`). */
+  /**
+   * Looks up the words and phrases ending at the current token (its hash is `wordHash`). `recent[k]` holds the
+   * key of the phrase of k+1 tokens that ended at the previous token, so each longer key is one step away.
+   */
   private matchPhrases(wordHash: number): void {
     const lexicon = this.lexicon!;
     const recent = this.recent;
     const seen = this.bag.tokens; // tokens before this one
     const own = lexicon.exactClasses(wordHash);
     if (own) for (const c of own) this.addMatch(c);
-    // Phrases of 2..MAX tokens ending here: keys chain from the earliest token.
     const available = Math.min(seen, MAX_PHRASE_TOKENS - 1);
-    for (let len = 2; len <= available + 1; len++) {
-      let key = recent[(seen - len + 1 + MAX_PHRASE_TOKENS * 4) % MAX_PHRASE_TOKENS]!;
-      for (let j = len - 2; j >= 1; j--) key = phraseKey(key, recent[(seen - j + MAX_PHRASE_TOKENS * 4) % MAX_PHRASE_TOKENS]!);
-      key = phraseKey(key, wordHash);
+    // New keys, longest first so that recent[k - 1] is still the previous token's value when it is read.
+    for (let k = available; k >= 1; k--) {
+      const key = phraseKey(recent[k - 1]!, wordHash);
+      recent[k] = key;
       const classes = lexicon.exactClasses(key);
       if (classes) for (const c of classes) this.addMatch(c);
     }
-    recent[seen % MAX_PHRASE_TOKENS] = wordHash;
+    recent[0] = wordHash;
   }
 
   /** Records a concept match at the current token: a class feature, and pair features with recent matches. */
@@ -262,6 +292,12 @@ export class Featurizer {
   }
 
   private push(hash: number): void {
+    const sink = this.sink;
+    if (sink) {
+      const h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+      sink.add(((h >>> 1) & this.mask) & sink.mask, (h & 1) === 0 ? 1 : -1);
+      return;
+    }
     let bag = this.bag;
     if (bag.length === bag.index.length) bag = this.bag = grow(bag);
     const h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
@@ -290,4 +326,72 @@ function grow(bag: FeatureBag): FeatureBag {
   next.length = bag.length;
   next.tokens = bag.tokens;
   return next;
+}
+
+/**
+ * Running per-head sums of a linear model over a text, with a snapshot at every token boundary so that any
+ * window of tokens can be scored from two snapshots (prefix sums).
+ */
+export class AccumulatorSink {
+  readonly mask: number;
+  private readonly weights: Int8Array;
+  private readonly heads: number;
+  /** prefix[t * heads + h]: sum of head h over tokens before t; counts[t]: features before token t. */
+  prefix = new Float64Array(0);
+  counts = new Int32Array(0);
+  private readonly sums: Float64Array;
+  private count = 0;
+
+  constructor(weights: Int8Array, heads: number, buckets: number) {
+    this.weights = weights;
+    this.heads = heads;
+    this.mask = buckets - 1;
+    this.sums = new Float64Array(heads);
+    this.reserve(512);
+  }
+
+  /** Starts a new text. */
+  reset(): void {
+    this.sums.fill(0);
+    this.count = 0;
+    this.prefix.fill(0, 0, this.heads);
+    this.counts[0] = 0;
+  }
+
+  add(bucket: number, sign: number): void {
+    const H = this.heads;
+    const base = bucket * H;
+    const w = this.weights;
+    const sums = this.sums;
+    if (H === 3) {
+      sums[0] = sums[0]! + sign * w[base]!;
+      sums[1] = sums[1]! + sign * w[base + 1]!;
+      sums[2] = sums[2]! + sign * w[base + 2]!;
+    } else {
+      for (let h = 0; h < H; h++) sums[h] = sums[h]! + sign * w[base + h]!;
+    }
+    this.count++;
+  }
+
+  /** Records the sums after `tokens` tokens. */
+  closeToken(tokens: number): void {
+    if (tokens + 1 > this.counts.length) this.reserve(2 * (tokens + 1));
+    const row = tokens * this.heads;
+    for (let h = 0; h < this.heads; h++) this.prefix[row + h] = this.sums[h]!;
+    this.counts[tokens] = this.count;
+  }
+
+  /** Features seen so far (all tokens). */
+  get features(): number {
+    return this.count;
+  }
+
+  private reserve(tokens: number): void {
+    const prefix = new Float64Array(tokens * this.heads);
+    prefix.set(this.prefix.subarray(0, Math.min(this.prefix.length, prefix.length)));
+    const counts = new Int32Array(tokens);
+    counts.set(this.counts.subarray(0, Math.min(this.counts.length, counts.length)));
+    this.prefix = prefix;
+    this.counts = counts;
+  }
 }

@@ -5,7 +5,7 @@
 // access serves every head). Each head has its own float scale and bias.
 import { readFileSync } from 'node:fs';
 import { BulwarkError } from '../../core/errors.js';
-import { type FeatureBag, type FeatureSpec, Featurizer } from './features.js';
+import { AccumulatorSink, type FeatureBag, type FeatureSpec, Featurizer } from './features.js';
 import { conceptLexicon } from './shared-lexicon.js';
 
 const MAGIC = 0x4d4c5742; // "BWLM" little-endian
@@ -94,6 +94,21 @@ export class LinearModel {
     return out;
   }
 
+  private sink: AccumulatorSink | undefined;
+
+  /**
+   * Same result as `scoreWindows(featurizer.extract(text), …)` without materialising the features: the fast path
+   * for scoring a text once.
+   */
+  scoreText(text: string, window: number, stride: number, out: Float64Array = new Float64Array(this.heads), maxChars = 20_000): Float64Array {
+    const sink = (this.sink ??= new AccumulatorSink(this.weights, this.heads, 1 << this.header.spec.bits));
+    sink.reset();
+    const T = this.featurizer.accumulate(text, sink, maxChars);
+    if (sink.features === 0) return out.fill(0);
+    this.windowMax(sink.prefix, sink.counts, T, window, stride, out);
+    return out;
+  }
+
   /** Reused per-token accumulators: cumulative weighted sums per head and cumulative feature counts. */
   private prefix = new Float64Array(0);
   private counts = new Int32Array(0);
@@ -149,24 +164,28 @@ export class LinearModel {
       }
       counts[t + 1] = counts[t]! + (f - first);
     }
-    this.windowProbabilities(T, 0, T, out, true);
-    if (T > window) {
-      for (let start = 0; start < T; start += stride) {
-        const end = Math.min(T, start + window);
-        this.windowProbabilities(T, start, end, out, false);
-        if (end === T) break;
-      }
-    }
+    this.windowMax(prefix, counts, T, window, stride, out);
     return out;
   }
 
-  private windowProbabilities(_T: number, start: number, end: number, out: Float64Array, assign: boolean): void {
+  /** Whole-text probabilities, then the maximum with every window, from prefix sums over tokens. */
+  private windowMax(prefix: Float64Array, counts: Int32Array, T: number, window: number, stride: number, out: Float64Array): void {
+    this.windowProbabilities(prefix, counts, 0, T, out, true);
+    if (T <= window) return;
+    for (let start = 0; start < T; start += stride) {
+      const end = Math.min(T, start + window);
+      this.windowProbabilities(prefix, counts, start, end, out, false);
+      if (end === T) break;
+    }
+  }
+
+  private windowProbabilities(prefix: Float64Array, counts: Int32Array, start: number, end: number, out: Float64Array, assign: boolean): void {
     const H = this.heads;
-    const n = this.counts[end]! - this.counts[start]!;
+    const n = counts[end]! - counts[start]!;
     const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
     for (let h = 0; h < H; h++) {
       const head = this.header.heads[h]!;
-      const p = sigmoid(head.bias + head.scale * (this.prefix[end * H + h]! - this.prefix[start * H + h]!) * norm);
+      const p = sigmoid(head.bias + head.scale * (prefix[end * H + h]! - prefix[start * H + h]!) * norm);
       if (assign || p > out[h]!) out[h] = p;
     }
   }
