@@ -135,6 +135,16 @@ describe('credit_card', () => {
     expect(values('id 1234567812345670', 'credit_card')).toEqual([]);
     expect(values('card 4111 1111-1111 1111', 'credit_card')).toEqual([]);
   });
+
+  it('takes an issuer outside the known ranges only after a card cue, with Luhn and a standard length', () => {
+    // 3598... passes Luhn but lies outside the JCB range 3528-3589.
+    const [f] = scan('my credit card 3598899323053410 has been lost');
+    expect(f).toMatchObject({ category: 'credit_card', metadata: { brand: 'unknown' } });
+    expect(f?.score).toBeLessThan(0.9);
+    expect(values('order 3598899323053410 shipped', 'credit_card')).toEqual([]);
+    expect(values('my credit card 3598899323053411', 'credit_card')).toEqual([]);
+    expect(values('card number 1234567812345670', 'credit_card')).toEqual([]); // industry digit 1
+  });
 });
 
 describe('iban', () => {

@@ -70,14 +70,16 @@ export function coreScores(analysis: TextAnalysis): CoreScores {
   const via: ('text' | VariantKind)[] = model.header.heads.map(() => 'text');
   const variants = analysis.variants;
   if (variants.length > 0) {
+    const plain = Float64Array.from(probs);
     const vp = new Float64Array(probs.length);
     for (const variant of variants.slice(0, MAX_VARIANTS)) {
       rawCoreProbabilities(model, variant.text, vp);
       for (let h = 0; h < probs.length; h++) {
-        if (vp[h]! > probs[h]!) {
-          probs[h] = vp[h]!;
-          via[h] = variant.kind;
-        }
+        if (vp[h]! <= probs[h]!) continue;
+        probs[h] = vp[h]!;
+        // A decoded reading is named as the cause only when it changed the decision.
+        const threshold = model.header.heads[h]!.threshold;
+        if (plain[h]! < threshold && vp[h]! >= threshold) via[h] = variant.kind;
       }
     }
   }

@@ -1,80 +1,26 @@
 // Street addresses: a house number and a street name with a street-type word ("221B Baker Street"), the
-// continental forms ("Via Roma 131", "Hauptstraße 5", "Koskikatu 25"), PO boxes and US military addresses,
-// each extended over a unit, city, state and postcode that follow.
+// continental forms ("Via Roma 131", "Hauptstraße 5", "Trenerys gate 232", "ul. Cicha 86"), PO boxes, US military
+// addresses and "the corner of A and B", each extended over a unit, city, state, postcode and country that follow.
+// After an address cue ("my address is", "lives at") a street needs no type word, and lower-case text counts too.
+import { extendAddress, type Extension } from './address-extend.js';
 import { lineTokens, tokensBefore, type Token } from './address-tokens.js';
+import {
+  addressCueBefore, BOX_BEFORE, BOX_WORDS, COMPOUND_ENDINGS, NOT_STREET_NAMES, NOT_STREET_PAIRS, NOT_STREETS, PARTICLES, TYPE_AFTER,
+  TYPE_BEFORE, TYPE_BEFORE_NUMBER, UNIT_WORDS, WEAK_TYPE_AFTER,
+} from './address-words.js';
 import { isDigitCode, isWordCode } from './context.js';
 import type { PiiCandidate } from './types.js';
 
-// Street-type words written after the name, as separate words ("Baker Street", "Kölner Str.", "Rákóczi út").
-const TYPE_AFTER = new Set(
-  `street st str strasse straße avenue ave av road rd boulevard blvd lane ln drive dr court ct crt place pl square sq
-  terrace ter terr way parkway pkwy highway hwy circle cir trail trl crescent cres close grove row alley plaza mews
-  walk path pike loop crossing expressway expy freeway turnpike causeway esplanade parade quay wharf rise gardens
-  heights route rte broadway utca u út ut tér körút krt gasse weg allee platz ring damm ufer chaussee laan straat plein
-  gracht kade vej gade allé gata gatan vägen väg katu tie kuja ulica cesta caddesi cadde sokak sokağı tänav mnt iela`.split(/\s+/),
-);
-// The continental subset of TYPE_AFTER, whose house number follows the street ("Kölner Str. 5", "Rákóczi út 13");
-// English types are left out here because "Google Drive 2" or "Critical Path 3" are not addresses.
-const TYPE_BEFORE_NUMBER = new Set(
-  `str strasse straße utca u út ut tér körút krt gasse weg allee platz ring damm ufer chaussee laan straat plein gracht
-  kade vej gade allé gata gatan vägen väg katu tie kuja ulica cesta caddesi cadde sokak sokağı tänav mnt iela`.split(/\s+/),
-);
-// Street-type words written before the name ("Rue de Rivoli", "Calle Mayor", "ul. Cicha").
-const TYPE_BEFORE = new Set(
-  `rue via viale corso piazza piazzale vicolo largo strada calle avenida avda rua travessa praça praca alameda estrada
-  carrer passeig plaza paseo camino carretera ronda chemin allée impasse quai cours avenue boulevard route ulica ul al
-  aleja plac bulevar bulevardul`.split(/\s+/),
-);
-// Endings of one-word street names in German, Dutch, Nordic and Finnish ("Hauptstraße", "Vesterskovvej").
-const COMPOUND_ENDINGS = [
-  'straße', 'strasse', 'str.', 'weg', 'gasse', 'allee', 'platz', 'damm', 'ufer', 'steig', 'straat', 'laan',
-  'plein', 'gracht', 'kade', 'singel', 'dreef', 'vej', 'gade', 'allé', 'stræde', 'gatan', 'vägen', 'gränd',
-  'stigen', 'gata', 'veien', 'vegen', 'katu', 'tie', 'kuja', 'polku', 'väylä', 'kaari', 'braut', 'vegur', 'stræti',
-  'straeti',
-];
-const NOT_STREETS = new Set(['brigade', 'renegade', 'cutie', 'hottie', 'rookie', 'necktie', 'bowtie', 'potpie', 'weg']);
-// Words that make "Drive", "Loop", "Court", "Path" ... something other than a street ("Google Drive", "Event Loop").
-const NOT_STREET_NAMES = new Set(
-  `google hard test flash disk cloud usb thumb external network one no first second third front back supreme high food
-  critical career event infinite for while death moon milky`.split(/\s+/),
-);
-const UNIT_WORDS = new Set(['apt', 'apartment', 'suite', 'ste', 'unit', 'flat', 'floor', 'fl', 'room', 'rm', 'bldg', 'building', 'box']);
-const PARTICLES = new Set(
-  `de del della delle dei degli di da do dos das des du la le les el los las y e van von der den ter ten am an auf
-  im zum zur of the st st. saint sainte san santa são sao d' l'`.split(/\s+/),
-);
-
 // Every address form holds a number; numbers are rare in prose, so the scan starts from them.
 const NUMBER = /\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?/g;
-const BOX_WORDS = new Set(['box', 'postfach', 'apartado', 'correos', 'postale']);
-const BOX_BEFORE = /(?:P\.? ?O\.? ?Box|Post Office Box|Postfach|Apartado(?: de correos)?|Case postale|Boîte postale)[ ]{0,3}$/i;
-const MILITARY = /(?<![\w])(?:(?:PSC|CMR|Unit) \d{1,5},? Box \d{1,5}|USN[SV] \p{Lu}[\p{L}\p{M}'’-]{1,30})[ ,]*\n?[ \t]*[AFD]PO A[AEP] \d{5}(?!\d)/gu;
-
-// Pieces that may follow a street: unit, postcode, state, city. SEP: spaces or a comma, and at most one blank
-// line, each line possibly quoted with '>' as in e-mail replies.
-const SEP = String.raw`[ \t]*[,.]?(?:[ \t]*\n[ \t]*(?:>[ \t]*)?){0,2}[ \t]*`;
-const UNIT = new RegExp(
-  SEP +
-    String.raw`(?:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|room|rm\.?|bldg\.?|building|#)[ ]?#?[ ]?` +
-    String.raw`(?:[A-Za-z]?\d[A-Za-z0-9-]{0,5}|[A-Za-z])(?![\w])`,
-  'iy',
-);
-// US ZIP (+4), numeric postcodes, UK and Canadian postcodes.
-const POSTCODE = new RegExp(
-  SEP + String.raw`(?:\d{5}(?:-\d{4})?|\d{4,6}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)(?![\w])`,
-  'y',
-);
-const STATE = /[ ,]*[A-Z]{2,3}(?![\p{L}\d])/uy;
-// "10115 Berlin", "75001 Paris": the city after a postcode, on the same line.
-const CITY_AFTER_POSTCODE = /[ \t]+(\p{Lu}[\p{L}\p{M}'’.-]{1,30})(?:[ -]\p{Lu}[\p{L}\p{M}'’.-]{1,30}){0,2}(?=[ \t]*(?:[,\n.;)]|$))/uy;
-const DIRECTION = /[ ]+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\p{L}\d])/uy;
-// A city or country line: one to three capitalised words ending the line, or before a comma or a postcode.
-const PLACE = new RegExp(
-  String.raw`(?:[ \t]*,[ \t]*(?:\n[ \t]*(?:>[ \t]*)?)?|(?:[ \t]*\n[ \t]*(?:>[ \t]*)?){1,2})` +
-    String.raw`(\p{Lu}[\p{L}\p{M}'’.-]{1,30})(?:[ -]\p{Lu}[\p{L}\p{M}'’.-]{1,30}){0,2}` +
-    String.raw`(?=[ \t]*(?:[,\n.]|$)|[ \t]+(?:\d|[A-Z]{1,2}\d))`,
-  'uy',
-);
+const MILITARY =
+  /(?<![\w])(?:(?:PSC|CMR|Unit) \d{1,5},? Box \d{1,5}|(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}\p{M}'’-]{1,30})[ ,]*\n?[ \t]*[AFD]PO A[AEP] \d{5}(?!\d)/gu;
+// "the corner of Main St and 5th Avenue": two streets, each of up to five words, the second ending in a type word
+// or a number.
+// Sticky: tried only where a plain search found "orner of".
+const CORNER = /corner of ((?:[\p{L}\p{N}.'’-]{1,40} ){0,5}?)(?:and|&) ([\p{L}\p{N}.'’-]{1,40}(?: [\p{L}\p{N}.'’-]{1,40}){0,4})/iuy;
+// Written like a street type only in lower case: "Trenerys gate 232" is Norwegian, "Golden Gate 5" is not.
+const LOWER_CASE_ONLY = new Set(['gate', 'ring', 'pad', 'hof', 'sti', 'veg', 'plass', 'torg', 'bakke', 'tie', 'u']);
 
 function bare(word: string): string {
   const lower = word.toLowerCase();
@@ -92,13 +38,45 @@ function isLetterCode(c: number): boolean {
 }
 
 const ORDINAL = /^\d{1,3}(?:st|nd|rd|th)$/i;
+const LOWER_WORD = /^\p{Ll}[\p{L}\p{M}'’-]*$/u;
 
-function isNameToken(t: Token): boolean {
-  return isCapitalised(t.text) || ORDINAL.test(t.text) || PARTICLES.has(t.text.toLowerCase());
+/**
+ * How a scan reads words: `cue` says an address cue comes shortly before; `lower` accepts lower-case street names
+ * (after a cue or in lower-case text). Both are computed on first use: most numbers never need them.
+ */
+interface Mode {
+  readonly lower: boolean;
+  readonly cue: boolean;
 }
 
-function isCompoundStreet(word: string): boolean {
-  if (!isCapitalised(word)) return false;
+class LazyMode implements Mode {
+  private cached: boolean | undefined;
+  constructor(
+    private readonly text: string,
+    private readonly at: number,
+    private readonly allLower: boolean,
+  ) {}
+  get cue(): boolean {
+    this.cached ??= addressCueBefore(this.text, this.at);
+    return this.cached;
+  }
+  get lower(): boolean {
+    return this.allLower || this.cue;
+  }
+}
+
+function isNameToken(t: Token, mode: Mode): boolean {
+  return isCapitalised(t.text) || ORDINAL.test(t.text) || PARTICLES.has(t.text.toLowerCase()) || (mode.lower && LOWER_WORD.test(t.text));
+}
+
+function isStreetType(set: ReadonlySet<string>, word: string): boolean {
+  const b = bare(word);
+  return set.has(b) && !(LOWER_CASE_ONLY.has(b) && isCapitalised(word));
+}
+
+function isCompoundStreet(word: string, mode: Mode): boolean {
+  if (!isCapitalised(word) && !mode.lower) return false;
+  if (word.length < 5) return false;
   const lower = word.toLowerCase();
   if (NOT_STREETS.has(lower)) return false;
   return COMPOUND_ENDINGS.some((e) => lower.endsWith(e) && lower.length >= e.length + 3);
@@ -108,57 +86,24 @@ function isNumber(t: Token | undefined): boolean {
   return t !== undefined && /^\d{1,5}[A-Za-z]?\.?$/.test(t.text);
 }
 
-interface Extension {
-  end: number;
-  pieces: number;
-  /** An apartment, suite or unit was among the pieces: a strong sign of an address. */
-  unit: boolean;
-}
+// Abbreviations whose full stop belongs to the address ("Baker St.", "Apt. 4B.", "Kölner Str.").
+const ABBREVIATION_END = /(?:^|[^\p{L}])(?:\p{L}|st|ave|av|rd|str|dr|blvd|ln|ct|pl|sq|ter|pkwy|hwy|cres|ul|al|nr|apt|ste|fl|rm|bldg|mt|ft|n|s|e|w|ne|nw|se|sw)\.$/iu;
 
-/** Extends a street over the unit, city, state and postcode after it. */
-function extend(text: string, end: number): Extension {
-  let pieces = 0;
-  let unit = false;
-  let previous: RegExp | undefined;
-  for (let round = 0; round < 6; round++) {
-    let moved = false;
-    for (const re of [UNIT, POSTCODE, PLACE, STATE, DIRECTION, CITY_AFTER_POSTCODE]) {
-      if (re === STATE && previous !== PLACE) continue; // "Springfield, IL": a state code only follows a city
-      if (re === CITY_AFTER_POSTCODE && previous !== POSTCODE) continue;
-      if (re === DIRECTION && round > 0) continue; // "Pennsylvania Avenue NW"
-      re.lastIndex = end;
-      const m = re.exec(text);
-      if (!m || m[0].trim() === '') continue;
-      // A following street or box ("..., Via Roma 131", "..., PO Box 7") is an address of its own.
-      if (re === PLACE && (TYPE_BEFORE.has(bare(m[1] ?? '')) || /^(?:P\.? ?O\b|Post|Apartado)/i.test(m[1] ?? ''))) continue;
-      end = re.lastIndex;
-      pieces++;
-      if (re === UNIT) unit = true;
-      previous = re;
-      moved = true;
-      break;
-    }
-    if (!moved) break;
-  }
-  return { end, pieces, unit };
-}
-
-function emit(text: string, out: PiiCandidate[], start: number, streetEnd: number, base: number, extended = extend(text, streetEnd)): void {
+function emit(text: string, out: PiiCandidate[], start: number, streetEnd: number, base: number, extended: Extension): void {
   let end = extended.end;
   // A full stop after the last word ends the sentence, unless the word is an abbreviation ("St.", "Ave.").
-  if (text[end - 1] === '.' && !/(?:^|[^\p{L}])\p{L}{1,4}\.$/u.test(text.slice(Math.max(start, end - 6), end))) {
-    end--;
-  }
+  if (text[end - 1] === '.' && !ABBREVIATION_END.test(text.slice(Math.max(start, end - 6), end))) end--;
   out.push({ entity: 'street_address', start, end, score: Math.min(0.9, base + 0.05 * extended.pieces) });
 }
 
 /**
- * A street without a type word ("Allika 46", "20789 Edeby 55") counts only when an apartment or suite, or a city
- * and a postcode, follow it.
+ * A street without a type word ("Allika 46", "20789 Edeby 55") counts when an apartment or suite, or a city and a
+ * postcode, follow it, or after an address cue.
  */
-function emitUntyped(text: string, out: PiiCandidate[], start: number, streetEnd: number): void {
-  const extended = extend(text, streetEnd);
+function emitUntyped(text: string, out: PiiCandidate[], start: number, streetEnd: number, mode: Mode): void {
+  const extended = extendAddress(text, streetEnd, mode.lower);
   if (extended.unit || extended.pieces >= 2) emit(text, out, start, streetEnd, 0.55, extended);
+  else if (mode.cue) emit(text, out, start, streetEnd, 0.6, extended);
 }
 
 /** A letter, digit or underscore of any script: a house number must not be glued to one. */
@@ -166,39 +111,52 @@ function isWordChar(c: number): boolean {
   return isWordCode(c) || c > 127;
 }
 
-/** House number first: "221B Baker Street", "7873 216 Menzies Street", "63 Rue de Kairouan", "764 Fagradalsbraut 71". */
-function fromHouseNumber(text: string, out: PiiCandidate[], numberStart: number, numberEnd: number): void {
+/** House number first: "221B Baker Street", "7873 216 Menzies Street", "63 rue de Kairouan", "764 Fagradalsbraut 71". */
+/** Where a street ends: after its type word, or after the house number that follows it ("Trenerys gate 232"). */
+function streetEndAt(t: Token, next: Token | undefined): number {
+  return (isNumber(next) ? (next as Token) : t).end;
+}
+
+function fromHouseNumber(text: string, out: PiiCandidate[], numberStart: number, numberEnd: number, mode: Mode): void {
   const tokens = lineTokens(text, numberEnd, 8);
   let k = 0;
   if (isNumber(tokens[0]) && tokens.length > 1) k = 1; // a second number: building then street number
   const first = tokens[k];
   if (!first) return;
-  if (TYPE_BEFORE.has(bare(first.text)) && isCapitalised(first.text)) {
+  if (TYPE_BEFORE.has(bare(first.text)) && (isCapitalised(first.text) || first.text.length > 1)) {
     let last = k;
-    for (let j = k + 1; j < tokens.length && j <= k + 5 && isNameToken(tokens[j] as Token); j++) last = j;
+    for (let j = k + 1; j < tokens.length && j <= k + 5 && isNameToken(tokens[j] as Token, mode); j++) last = j;
     if (last === k) return;
-    if (isNumber(tokens[last + 1])) last++;
-    emit(text, out, numberStart, (tokens[last] as Token).end, 0.75);
+    emit(text, out, numberStart, streetEndAt(tokens[last] as Token, tokens[last + 1]), 0.75, extendAddress(text, streetEndAt(tokens[last] as Token, tokens[last + 1]), mode.lower));
     return;
   }
-  if (isCompoundStreet(first.text)) {
-    emit(text, out, numberStart, (isNumber(tokens[k + 1]) ? (tokens[k + 1] as Token) : first).end, 0.75);
+  if (isCompoundStreet(first.text, mode)) {
+    const end = streetEndAt(first, tokens[k + 1]);
+    emit(text, out, numberStart, end, 0.75, extendAddress(text, end, mode.lower));
     return;
   }
   for (let j = k + 1; j < tokens.length && j <= k + 5; j++) {
     const t = tokens[j] as Token;
-    if (TYPE_AFTER.has(bare(t.text))) {
+    const strong = isStreetType(TYPE_AFTER, t.text);
+    const weak = !strong && isStreetType(WEAK_TYPE_AFTER, t.text);
+    // "Forrest Hill Road": a weak type word followed by a strong one is part of the name.
+    if (weak && isStreetType(TYPE_AFTER, tokens[j + 1]?.text ?? '')) continue;
+    if (strong || weak) {
       const names = tokens.slice(k, j);
-      if (!names.every(isNameToken) || !names.some((n) => isCapitalised(n.text) || ORDINAL.test(n.text))) return;
-      if (NOT_STREET_NAMES.has(bare((names[names.length - 1] as Token).text))) return; // "2 Google Drive"
-      emit(text, out, numberStart, (isNumber(tokens[j + 1]) ? (tokens[j + 1] as Token) : t).end, 0.75);
+      const named = names.every((n) => isNameToken(n, mode)) && names.some((n) => isCapitalised(n.text) || ORDINAL.test(n.text) || mode.lower);
+      const lastName = bare((names[names.length - 1] as Token).text);
+      if (!named || NOT_STREET_NAMES.has(lastName) || NOT_STREET_PAIRS.has(`${lastName} ${bare(t.text)}`)) return; // "2 Google Drive"
+      const end = streetEndAt(t, tokens[j + 1]);
+      const extended = extendAddress(text, end, mode.lower);
+      // "Top 10 Best Ways", "3 Lake View": a weak type word needs a unit, a city or a cue.
+      if (strong || extended.pieces >= 1 || mode.cue) emit(text, out, numberStart, end, strong ? 0.75 : 0.65, extended);
       return;
     }
-    if (isNumber(t) && j - k <= 3 && tokens.slice(k, j).every((n) => isCapitalised(n.text))) {
-      emitUntyped(text, out, numberStart, t.end); // "20789 Allika 46" + "Suite 501"
+    if (isNumber(t) && j - k <= 3 && tokens.slice(k, j).every((n) => isCapitalised(n.text) || (mode.lower && LOWER_WORD.test(n.text)))) {
+      emitUntyped(text, out, numberStart, t.end, mode); // "20789 Allika 46" + "Suite 501"
       return;
     }
-    if (!isNameToken(t)) return;
+    if (!isNameToken(t, mode)) return;
   }
 }
 
@@ -206,35 +164,47 @@ function fromHouseNumber(text: string, out: PiiCandidate[], numberStart: number,
  * Number last: "Koskikatu 25", "Koepenicker Str. 74", "Hegedűs Gyula utca 76", "Via Roma 131", "ul. Cicha 86",
  * "PO Box 1234".
  */
-function fromStreetBefore(text: string, out: PiiCandidate[], numberStart: number, numberEnd: number): void {
-  const before = tokensBefore(text, numberStart, 6);
+function fromStreetBefore(text: string, out: PiiCandidate[], numberStart: number, numberEnd: number, mode: Mode, comma = false): void {
+  // With a comma between ("Calle Mayor, 5", "Via Roma, 10"), only a street-type word before the name will do.
+  const before = tokensBefore(text, comma ? numberStart - 2 : numberStart, 6);
   const nearest = before[0];
   if (!nearest) return;
+  if (comma) {
+    for (let j = 1; j < before.length && j <= 4; j++) {
+      const t = before[j] as Token;
+      if (TYPE_BEFORE.has(bare(t.text))) {
+        emit(text, out, t.start, numberEnd, 0.65, extendAddress(text, numberEnd, mode.lower));
+        return;
+      }
+      if (!isNameToken(t, mode)) return;
+    }
+    return;
+  }
   if (BOX_WORDS.has(bare(nearest.text))) {
     const box = BOX_BEFORE.exec(text.slice(Math.max(0, numberStart - 28), numberStart));
-    if (box) emit(text, out, numberStart - box[0].length, numberEnd, 0.8);
+    if (box) emit(text, out, numberStart - box[0].length, numberEnd, 0.8, extendAddress(text, numberEnd, mode.lower));
     return;
   }
-  if (isCompoundStreet(nearest.text)) {
-    emit(text, out, nearest.start, numberEnd, 0.7);
+  if (isCompoundStreet(nearest.text, mode)) {
+    emit(text, out, nearest.start, numberEnd, 0.7, extendAddress(text, numberEnd, mode.lower));
     return;
   }
-  if (TYPE_BEFORE_NUMBER.has(bare(nearest.text))) {
+  if (isStreetType(TYPE_BEFORE_NUMBER, nearest.text)) {
     let start = -1;
     for (let j = 1; j < before.length && j <= 3 && isCapitalised((before[j] as Token).text); j++) start = (before[j] as Token).start;
-    if (start !== -1) emit(text, out, start, numberEnd, 0.7);
+    if (start !== -1) emit(text, out, start, numberEnd, 0.7, extendAddress(text, numberEnd, mode.lower));
     return;
   }
   // A type word further back, with only name words between: "Via Roma 131", "Rua da Igreja 25".
-  if (!isNameToken(nearest)) return;
+  if (!isNameToken(nearest, mode)) return;
   for (let j = 1; j < before.length; j++) {
     const t = before[j] as Token;
     const lower = bare(t.text);
-    if (TYPE_BEFORE.has(lower) && (isCapitalised(t.text) || lower === 'ul' || lower === 'al')) {
-      emit(text, out, t.start, numberEnd, 0.7);
+    if (TYPE_BEFORE.has(lower) && (isCapitalised(t.text) || lower.length <= 3 || mode.lower)) {
+      emit(text, out, t.start, numberEnd, 0.7, extendAddress(text, numberEnd, mode.lower));
       return;
     }
-    if (!isNameToken(t)) break;
+    if (!isNameToken(t, mode)) break;
   }
   // "Allika 46" alone on its line, then "Suite 501": a street without a type word. With a house number in front,
   // fromHouseNumber has already seen it.
@@ -244,10 +214,44 @@ function fromStreetBefore(text: string, out: PiiCandidate[], numberStart: number
   const first = before[count - 1];
   if (count === 0 || !first || count < before.length) return;
   const lineStart = first.start === 0 || /[\n>:]/.test(text.slice(Math.max(0, first.start - 3), first.start));
-  if (lineStart) emitUntyped(text, out, first.start, numberEnd);
+  if (lineStart || mode.cue) emitUntyped(text, out, first.start, numberEnd, mode);
 }
 
+/** "the corner of Main St and 5th Avenue": both streets, when either is street-like. */
+function scanCorners(text: string, out: PiiCandidate[]): void {
+  for (let at = text.indexOf('orner of'); at > 0; at = text.indexOf('orner of', at + 8)) {
+    if (/[\p{L}\p{N}]/u.test(text[at - 2] ?? '')) continue; // "Cornerstone", "scorner of"
+    CORNER.lastIndex = at - 1;
+    const m = CORNER.exec(text);
+    if (!m) continue;
+    const raw = m[2] ?? '';
+    const second = ABBREVIATION_END.test(raw) ? raw : raw.replace(/[.,;:!?]+$/, '');
+    const words = `${m[1] ?? ''}${second}`.split(' ').filter((w) => w !== '');
+    const streety = words.some((w) => TYPE_AFTER.has(bare(w)) || WEAK_TYPE_AFTER.has(bare(w)) || TYPE_BEFORE.has(bare(w)) || /^\d/.test(w));
+    // The second street is a name ("Main", "5th Avenue"), not "the park".
+    if (!streety || !/^[\p{Lu}\d]/u.test(second)) continue;
+    const end = m.index + m[0].length - raw.length + second.length;
+    // Above a single street inside it, so the whole crossing wins the overlap.
+    out.push({ entity: 'street_address', start: m.index, end, score: 0.85 });
+  }
+}
+
+// "ул. Тверская, д. 7, кв. 12": Russian street type, name, house ("д.") and flat ("кв.") numbers.
+const RUSSIAN = /(?:ул\.|улица|пр-т|проспект|пер\.|переулок|б-р|бульвар|наб\.|набережная|ш\.|шоссе|пл\.|площадь) ?\p{Lu}[\p{L}-]{1,30}(?: \p{Lu}[\p{L}-]{1,30})?,? (?:д\.|дом) ?\d{1,4}[а-я]?(?:,? (?:кв\.|квартира) ?\d{1,4})?/gu;
+
+function scanRussian(text: string, out: PiiCandidate[]): void {
+  RUSSIAN.lastIndex = 0;
+  for (let m = RUSSIAN.exec(text); m !== null; m = RUSSIAN.exec(text)) {
+    const end = m.index + m[0].length;
+    emit(text, out, m.index, end, 0.75, extendAddress(text, end));
+  }
+}
+
+const HAS_UPPER = /\p{Lu}/u;
+
 export function scanAddresses(text: string, out: PiiCandidate[]): void {
+  // Lower-case street names count in text without any capital letter ("eva lives at 255 hersnapvej 18").
+  const allLower = !HAS_UPPER.test(text);
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(text); m !== null; m = NUMBER.exec(text)) {
     const start = m.index;
@@ -255,6 +259,7 @@ export function scanAddresses(text: string, out: PiiCandidate[]): void {
     const prev = start > 0 ? text.charCodeAt(start - 1) : 32;
     const next = end < text.length ? text.charCodeAt(end) : 32;
     if (isWordChar(next)) continue;
+    const mode = new LazyMode(text, start, allLower);
     // "…123 Baker": a clean left edge, a space, then a letter or another number.
     if (next === 32 && !isWordChar(prev) && !/[.,:/#+-]/.test(text[start - 1] ?? '')) {
       // The street name starts with a letter, or with a second number and then a letter ("7873 216 Menzies").
@@ -263,14 +268,26 @@ export function scanAddresses(text: string, out: PiiCandidate[]): void {
         while (i < text.length && i - end < 8 && isDigitCode(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) === 32) i++;
       }
-      if (isLetterCode(text.charCodeAt(i))) fromHouseNumber(text, out, start, end);
+      if (isLetterCode(text.charCodeAt(i))) fromHouseNumber(text, out, start, end, mode);
     }
-    // "... Roma 131", "... Str. 74", "... Box 12": a word right before the number.
+    // "12, rue de la Paix": a house number, a comma, then a street-type word; not "Hauptstraße 5, Via Roma 131".
+    if (next === 44 && text.charCodeAt(end + 1) === 32 && !isWordChar(prev) && !/\p{Lu}[\p{L}.]* $/u.test(text.slice(Math.max(0, start - 24), start))) {
+      const word = lineTokens(text, end + 2, 1)[0];
+      if (word && TYPE_BEFORE.has(bare(word.text))) fromHouseNumber(text, out, start, end + 1, mode);
+    }
+    // "... Roma 131", "... Str. 74", "... Box 12": a word right before the number; "Calle Mayor, 5" with a comma.
     const beforeSpace = start > 1 ? text.charCodeAt(start - 2) : 32;
-    if (prev === 32 && (isLetterCode(beforeSpace) || beforeSpace === 46)) fromStreetBefore(text, out, start, end);
+    if (prev === 32 && (isLetterCode(beforeSpace) || beforeSpace === 46)) fromStreetBefore(text, out, start, end, mode);
+    else if (prev === 32 && beforeSpace === 44 && start > 2 && isLetterCode(text.charCodeAt(start - 3))) {
+      fromStreetBefore(text, out, start, end, mode, true);
+    }
   }
   if (text.includes('PO A')) {
     MILITARY.lastIndex = 0;
-    for (let m = MILITARY.exec(text); m !== null; m = MILITARY.exec(text)) emit(text, out, m.index, m.index + m[0].length, 0.85);
+    for (let m = MILITARY.exec(text); m !== null; m = MILITARY.exec(text)) {
+      out.push({ entity: 'street_address', start: m.index, end: m.index + m[0].length, score: 0.85 });
+    }
   }
+  if (text.includes('orner of')) scanCorners(text, out);
+  if (text.includes('д.') || text.includes('дом ')) scanRussian(text, out);
 }

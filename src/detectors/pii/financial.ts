@@ -44,13 +44,17 @@ export function scanCards(text: string, out: PiiCandidate[]): void {
         if (n < 12 || n > 19 || !groupingOk(groups, first, count)) continue;
         const window = groups.slice(first, first + count);
         const digits = window.map((g) => g.digits).join('');
-        const brand = cardBrand(digits);
-        if (brand === undefined || !luhnValid(digits)) continue;
+        if (!luhnValid(digits)) continue;
+        // Issuers outside the known ranges still count after a card cue ("card number 3598 ..."), with a plausible
+        // first digit (2-6: the payment-card industries) and a standard length.
+        const cued = CARD_CONTEXT.test(before(text, m.index + (groups[first]?.at ?? 0), 40));
+        const brand = cardBrand(digits) ?? (cued && /^[2-6]/.test(digits) && (n === 15 || n === 16) ? 'unknown' : undefined);
+        if (brand === undefined) continue;
         const last = window[window.length - 1];
         const start = m.index + (window[0]?.at ?? 0);
         const end = m.index + (last ? last.at + last.digits.length : raw.length);
-        const context = CARD_CONTEXT.test(before(text, start, 40));
-        out.push({ entity: 'credit_card', start, end, score: context || count > 1 ? 0.95 : 0.9, detail: { brand } });
+        const score = brand === 'unknown' ? 0.8 : cued || count > 1 ? 0.95 : 0.9;
+        out.push({ entity: 'credit_card', start, end, score, detail: { brand } });
         found = true;
       }
     }

@@ -49,6 +49,17 @@ const hostile: Record<string, string> = {
   'brackets': '('.repeat(200_000),
   'initials': 'A. '.repeat(200_000),
   'newlines and commas': ',\n'.repeat(200_000),
+  'lower-case words': 'anna smith and '.repeat(MB / 15),
+  'naming cues': 'my name is '.repeat(MB / 11),
+  'list of names': 'Anna, '.repeat(MB / 6),
+  'addressed names': ', Anna!'.repeat(MB / 7),
+  'titles': 'Dear Mr. '.repeat(MB / 9),
+  'german words': ' und der '.repeat(MB / 9),
+  'corners': 'corner of Main '.repeat(MB / 15),
+  'russian streets': 'ул. Тверская, д. '.repeat(MB / 17),
+  'address cues': 'my address is 12 '.repeat(MB / 17),
+  'one long capitalised word': `A${'b'.repeat(MB)}`,
+  'particles': 'Anna van '.repeat(MB / 9),
 };
 
 describe('pii on hostile input', () => {

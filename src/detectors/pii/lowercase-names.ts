@@ -5,7 +5,9 @@ import { classifyToken, type NameGrade, type NameToken } from './name-tokens.js'
 import { nameLexicon } from './names/lexicon.js';
 import type { PiiCandidate } from './types.js';
 
-const NAME_CUE = /\b(?:my name is|my name's|name is|name:|names are|call me|i am called)[ \t]+(?=\p{Ll})/giu;
+// Plain ASCII and no lookahead, so the engine can search for the literals quickly; the next letter is checked in code.
+const NAME_CUE = /\b(?:my name is|my name's|name is|name:|names are|call me|i am called)[ \t]+/gi;
+const LOWER_START = /^\p{Ll}/u;
 const LOWER_WORD = /\p{Ll}[\p{Ll}\p{M}'’-]*/gu;
 const LOWER_WORD_AT = /\p{Ll}[\p{Ll}\p{M}'’-]*/uy;
 const LIST_GAP = /^(?:,? (?:and|or|&) |, ?)$/;
@@ -13,10 +15,14 @@ const NAMEY = new Set<NameGrade>(['given', 'family', 'part']);
 
 // Pairs in lower case rest on the lists alone: ordinary and unknown words never pair.
 function lowerPair(a: NameGrade, b: NameGrade): number {
-  if (a === 'given') return b === 'family' ? 0.75 : b === 'part' ? 0.7 : b === 'given' ? 0.6 : b === 'familyWord' ? 0.6 : 0;
+  if (a === 'given') {
+    return b === 'family' ? 0.75 : b === 'part' ? 0.7 : b === 'given' || b === 'familyWord' ? 0.6 : b === 'givenWord' ? 0.55 : 0;
+  }
   if (a === 'part') return b === 'family' ? 0.65 : b === 'part' ? 0.55 : 0;
   return 0;
 }
+// Words that join the names of a list ("adam, eve and kristina") without ending it.
+const CONNECTIVES = new Set(['and', 'or', 'und', 'et']);
 
 /** Up to three name words after a naming cue ("my name is lena andersson"). */
 function afterCues(text: string, out: PiiCandidate[]): void {
@@ -24,6 +30,7 @@ function afterCues(text: string, out: PiiCandidate[]): void {
   NAME_CUE.lastIndex = 0;
   for (let m = NAME_CUE.exec(text); m !== null; m = NAME_CUE.exec(text)) {
     let pos = m.index + m[0].length;
+    if (!LOWER_START.test(text.slice(pos, pos + 1))) continue;
     let end = -1;
     let best: NameGrade | undefined;
     for (let k = 0; k < 3; k++) {
@@ -61,7 +68,10 @@ export function scanLowercaseNames(text: string, out: PiiCandidate[], cuedOnly =
   }
   let chain: NameToken[] = [];
   const flushChain = (): void => {
-    if (chain.length >= 3) for (const t of chain) out.push({ entity: 'person', start: t.start, end: t.end, score: 0.6 });
+    // Three listed given names make a list of people; its other members ride along.
+    if (chain.filter((t) => t.grade === 'given').length >= 3) {
+      for (const t of chain) out.push({ entity: 'person', start: t.start, end: t.end, score: 0.6 });
+    }
     chain = [];
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -71,10 +81,13 @@ export function scanLowercaseNames(text: string, out: PiiCandidate[], cuedOnly =
     const score = paired ? lowerPair(a.grade, b.grade) : 0;
     if (score > 0 && b) {
       flushChain();
-      out.push({ entity: 'person', start: a.start, end: b.end, score });
+      const cue = cueBefore(text, a.start);
+      const cued = cue === 'title' || cue === 'strong' || cue === 'role';
+      out.push({ entity: 'person', start: a.start, end: b.end, score: cued ? Math.max(score, 0.75) : score });
       i++;
       continue;
     }
+    if (CONNECTIVES.has(a.lower)) continue;
     if (!NAMEY.has(a.grade) && a.grade !== 'givenWord') {
       flushChain();
       continue;
@@ -86,11 +99,8 @@ export function scanLowercaseNames(text: string, out: PiiCandidate[], cuedOnly =
     }
     // A list of given names: "they had 6: silvana, adam, christopher, kristina, chad and caleb."
     const last = chain[chain.length - 1];
-    if (a.grade === 'given' && (!last || LIST_GAP.test(text.slice(last.end, a.start)))) chain.push(a);
-    else {
-      flushChain();
-      if (a.grade === 'given') chain.push(a);
-    }
+    if (last && !LIST_GAP.test(text.slice(last.end, a.start))) flushChain();
+    chain.push(a);
   }
   flushChain();
 }

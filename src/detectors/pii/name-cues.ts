@@ -60,14 +60,16 @@ const LABEL_CUES = new Set([
 ]);
 const NAMING_CUES = new Set(
   words(`named called nicknamed aka alias heißt genannt appelé appelée llamado llamada chiamato chiamata chamado
-  chamada`).concat(['known as', 'goes by', 'by the name of', 'по имени']),
+  chamada`).concat(['known as', 'goes by', 'by the name of', 'по имени', 'the name', 'name of']),
 );
 const VERB_CUES = new Set(
   words(`said asked told tell ask met meet married marry thanked invited emailed texted messaged hugged kissed
   visited hired fired gave given give sent send contacted phoned helped dated divorced loves loved greeted introduced
   interviewed congratulated paid owe owes promoted replied answered`).concat([
     'according to', 'spoke to', 'spoke with', 'speak to', 'speak with', 'talk to', 'talked to', 'talking to',
-    'ask for', 'on behalf of', 'care of',
+    'ask for', 'on behalf of', 'care of', 'starring', 'featuring', 'feat', 'directed by', 'written by',
+    'produced by', 'played by', 'painted by', 'composed by', 'performed by', 'sung by', 'founded by', 'created by',
+    'signed by', 'approved by', 'reviewed by', 'sent by', 'reported by', 'authored by', 'photographed by',
   ]),
 );
 const GREETING_CUES = new Set(
@@ -82,9 +84,11 @@ const WEAK_CUES = new Set([
 ]);
 
 const OBJECT_PRONOUNS = new Set(words('him her them me us it'));
+// Sign-offs: a name on the line after "Thanks," or "Best," is the writer's.
+const SIGN_OFFS = new Set(['thanks', 'thank you', 'many thanks', 'best', 'warmly', 'love', 'cordially', 'respectfully', 'talk soon', 'take care']);
 
 const ALL_CUES: readonly ReadonlySet<string>[] = [
-  TITLE_ABBREVIATIONS, TITLE_DOTTED, TITLE_WORDS, ROLE_CUES, STRONG_CUES, LABEL_CUES, NAMING_CUES, VERB_CUES,
+  SIGN_OFFS, TITLE_ABBREVIATIONS, TITLE_DOTTED, TITLE_WORDS, ROLE_CUES, STRONG_CUES, LABEL_CUES, NAMING_CUES, VERB_CUES,
   GREETING_CUES, WEAK_CUES,
 ];
 // Last words of the cue phrases: a quick "no" for most tokens before any phrase is assembled.
@@ -149,9 +153,10 @@ export function cueBefore(text: string, index: number): Cue | undefined {
     const w3 = wordBefore(text, w2[0]);
     if (w3) phrase.unshift(text.slice(w3[0], w3[1]).toLowerCase());
   }
+  const newline = text.slice(w1[1], index).includes('\n');
   for (let n = phrase.length; n >= 1; n--) {
     const p = phrase.slice(phrase.length - n).join(' ');
-    if (STRONG_CUES.has(p) || (colon && LABEL_CUES.has(p))) return 'strong';
+    if (STRONG_CUES.has(p) || (colon && LABEL_CUES.has(p)) || (newline && SIGN_OFFS.has(p))) return 'strong';
     if (comma) continue; // "..., Anna" after a role or verb is a list or an apposition, not a cue
     if (ROLE_CUES.has(p)) return 'role';
     if (NAMING_CUES.has(p)) return 'naming';
@@ -168,9 +173,17 @@ const VERB_AFTER = new Set(
   thinks thought wants wanted called texted emailed smiled laughed cried nodded shouted whispered explained
   sagte fragte dijo disse`),
 );
+// Auxiliaries and frequent verbs after a subject: "Scott is a ...", "Magnus spent a year ...", "Kevin had given ...".
+const SUBJECT_VERB_AFTER = new Set(
+  words(`is was has had will would can could did does just also then went got made spent gave gives told asks wants
+  needs likes loves knows lives works decided started became`),
+);
 
-/** 'role' for a possessive before a relation ("Anna's husband"), 'verb' for a verb about people after the name. */
-export function cueAfter(text: string, end: number, possessive: boolean): 'role' | 'verb' | undefined {
+/**
+ * 'role' for a possessive before a relation ("Anna's husband"), 'verb' for a verb about people after the name,
+ * 'subject' for an auxiliary or frequent verb after it ("Scott is", "Kevin had").
+ */
+export function cueAfter(text: string, end: number, possessive: boolean): 'role' | 'verb' | 'subject' | undefined {
   let i = end + (possessive ? 2 : 0);
   if (text.charCodeAt(i) !== 32) return undefined;
   i++;
@@ -178,5 +191,5 @@ export function cueAfter(text: string, end: number, possessive: boolean): 'role'
   while (e < text.length && e - i < 16 && isCueLetter(text.charCodeAt(e))) e++;
   const next = text.slice(i, e).toLowerCase();
   if (possessive) return ROLE_CUES.has(next) ? 'role' : undefined;
-  return VERB_AFTER.has(next) ? 'verb' : undefined;
+  return VERB_AFTER.has(next) ? 'verb' : SUBJECT_VERB_AFTER.has(next) ? 'subject' : undefined;
 }

@@ -77,13 +77,15 @@ function nameLike(lower: string, script: 'latin' | 'cyrillic' | 'greek'): boolea
   return (lower.length >= 5 && LATIN_SURNAME_END.test(lower)) || NAME_LETTERS.test(lower) || (lower.length >= 5 && JAPANESE.test(lower));
 }
 
+const { first, ambiguousFirst, surname, wordSurname, notName, namePart, common } = NAME_FLAGS;
+const ANY_NAME = first | surname | namePart;
+
 function gradeOf(flags: number, lower: string, script: 'latin' | 'cyrillic' | 'greek'): NameGrade {
-  const { first, ambiguousFirst, surname, wordSurname, notName, namePart, common } = NAME_FLAGS;
   // A given name that is also a function word of some language ("Ella", "Ora", "Mia") is only an ambiguous one.
   if ((flags & first) !== 0) return (flags & notName) !== 0 ? 'givenWord' : 'given';
   if ((flags & ambiguousFirst) !== 0) return 'givenWord';
+  if ((flags & surname) !== 0) return (flags & (wordSurname | notName)) !== 0 ? 'familyWord' : 'family';
   if ((flags & notName) !== 0) return 'stop';
-  if ((flags & surname) !== 0) return (flags & wordSurname) !== 0 ? 'familyWord' : 'family';
   if ((flags & namePart) !== 0) return 'part';
   if ((flags & wordSurname) !== 0) return 'familyWord';
   if ((flags & common) !== 0) return 'common';
@@ -91,12 +93,14 @@ function gradeOf(flags: number, lower: string, script: 'latin' | 'cyrillic' | 'g
 }
 
 // Frequent German words: in German text every noun is capitalised, so an unknown capitalised word is a noun.
-const GERMAN_WORDS = /(?<![\p{L}])(?:und|nicht|ist|sich|auf|für|eine|einen|werden|wird|sind|dem|auch|oder|bei|nach|wie|ich|mit|das|der|zu)(?![\p{L}])/gu;
+// A plain alternation between spaces: far cheaper than Unicode word boundaries or one substring search per word.
+const GERMAN_WORDS = / (?:und|nicht|ist|sich|auf|für|eine|werden|wird|sind|dem|auch|oder|Sie|mit|der)(?= )/g;
 
-/** True when `text` reads as German (three frequent German words among its first 4,000 characters). */
+/** True when `text` reads as German: three frequent German words. */
 export function capitalisesNouns(text: string): boolean {
   GERMAN_WORDS.lastIndex = 0;
-  const sample = text.length > 4000 ? text.slice(0, 4000) : text;
+  // The first 800 characters tell the language; English text would otherwise be searched to its end.
+  const sample = text.length > 800 ? text.slice(0, 800) : text;
   let count = 0;
   while (GERMAN_WORDS.exec(sample) !== null) if (++count >= 3) return true;
   return false;
@@ -131,13 +135,12 @@ export function classifyToken(text: string, start: number, raw: string, lex: Nam
     if (flags === 0 && lower.includes('-')) {
       // "Smith-Jones" is a surname when a part is one; "Jean-Luc" a given name when its first part is one.
       const parts = lower.split('-').filter((p) => p !== '');
-      for (const part of parts) flags |= lex.flags(part, ascii) & (NAME_FLAGS.surname | NAME_FLAGS.wordSurname | NAME_FLAGS.namePart);
-      flags |= lex.flags(parts[0] ?? '', ascii) & NAME_FLAGS.first;
+      for (const part of parts) flags |= lex.flags(part, ascii) & (surname | wordSurname | namePart);
+      flags |= lex.flags(parts[0] ?? '', ascii) & first;
     }
     grade = gradeOf(flags, lower, script);
     shapeOnly = grade === 'part' && flags === 0;
-    const anyName = NAME_FLAGS.first | NAME_FLAGS.surname | NAME_FLAGS.namePart;
-    tailStop = (flags & anyName) === 0 && (flags & NAME_FLAGS.notName) !== 0;
+    tailStop = (flags & ANY_NAME) === 0 && (flags & notName) !== 0;
   }
   return {
     start,

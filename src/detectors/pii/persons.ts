@@ -3,6 +3,7 @@
 // addressed names ("Leif, can you ..."). A tokenizer and set look-ups, no giant alternation, so cost is linear.
 import { cueAfter, cueBefore, type Cue } from './name-cues.js';
 import { asNoun, capitalisesNouns, classifyToken, type NameGrade, type NameToken } from './name-tokens.js';
+import { isWordCode } from './context.js';
 import { scanLowercaseNames } from './lowercase-names.js';
 import { nameLexicon } from './names/lexicon.js';
 import type { PiiCandidate } from './types.js';
@@ -11,6 +12,14 @@ import type { PiiCandidate } from './types.js';
 const CAPITALISED = /\p{Lu}[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{M}'’-]*/gu;
 // A capitalised run glued to these is part of an address, path, identifier or word, not a name.
 const GLUE_BEFORE = /[\p{L}\p{M}\p{N}_@./\\'’-]/u;
+
+/** GLUE_BEFORE for the character at `index`, with ASCII answered by char codes. */
+function glued(text: string, index: number): boolean {
+  if (index < 0) return false;
+  const c = text.charCodeAt(index);
+  if (c < 128) return isWordCode(c) || c === 64 || c === 46 || c === 47 || c === 92 || c === 39 || c === 45;
+  return GLUE_BEFORE.test(text[index] ?? '');
+}
 
 // Words that make the next capitalised word a place or an organisation ("Lake Louise", "Fort Collins").
 const PLACE_PREFIX = new Set(
@@ -55,8 +64,7 @@ const NAMEY = new Set<NameGrade>(['given', 'family', 'part']);
 function pairScore(head: NameToken, last: NameToken, sentenceStart: boolean, middleInitial: boolean): number {
   const row = PAIR[head.grade];
   const col = GRADES.indexOf(last.grade);
-  if (!row || col < 0) return 0;
-  let score = row[col] ?? 0;
+  let score = row && col >= 0 ? (row[col] ?? 0) : 0;
   if (sentenceStart && head.grade !== 'given') score -= 0.05; // "Suppose Benjamin", "Rust Belt"
   // "Faina D. Yefremova", "Harry S. Truman": given name, middle initial, surname, whatever the lists say.
   if (middleInitial) score = Math.max(score, 0.7);
@@ -91,7 +99,8 @@ function withCue(score: number, cue: Cue, head: NameToken, lone: boolean): numbe
       if (!lone) return score >= 0.45 ? Math.max(score, 0.75) : score;
       return Math.max(score, g === 'given' || g === 'givenWord' ? 0.75 : NAMEY.has(g) ? 0.65 : 0);
     case 'weak':
-      if (!lone) return score >= 0.55 ? Math.max(score, 0.75) : score;
+      // "with Tzigane Lantos": two capitalised words that are no ordinary words, after a hint.
+      if (!lone) return score >= 0.55 ? Math.max(score, 0.75) : score >= 0.3 ? Math.max(score, 0.55) : score;
       return g === 'given' ? Math.max(score, 0.7) : score;
   }
 }
@@ -157,27 +166,27 @@ function scoreRun(text: string, tokens: readonly NameToken[], i: number, tail: r
   const head = tokens[i] as NameToken;
   const last = tail[tail.length - 1] ?? head;
   const lone = tail.length === 0;
+  // Most capitalised words are ordinary words at a sentence start: only an honorific makes one a name ("Mr. Write").
+  if (lone && head.grade === 'common') return cueBefore(text, head.start) === 'title' ? 0.85 : 0;
   const sentenceStart = atSentenceStart(text, head.start);
   const middleInitial = tail.length === 2 && tail[0]?.initial === true && !tail[0].article && last.grade !== 'familyWord';
-  let score = lone ? loneScore(head, sentenceStart) : head.grade === 'common' ? 0 : pairScore(head, last, sentenceStart, middleInitial);
+  let score = lone ? loneScore(head, sentenceStart) : head.grade === 'common' ? (middleInitial ? 0.6 : 0) : pairScore(head, last, sentenceStart, middleInitial);
   // Particles join names ("Anna van der Berg"), but after an unknown word they join nouns ("Algoritmo de Votación").
   if (!lone && head.grade === 'unknown' && tail.some((t, k) => !adjacentBySpace(text, k === 0 ? head : (tail[k - 1] as NameToken), t))) score -= 0.2;
 
-  const next = tokens[i + tail.length + 1];
-  const orgAfter =
-    (next !== undefined && adjacent(text, last, next) && (next.tailStop || ORG_AFTER.has(next.lower))) ||
-    /^ (?:&|and) Co\b/.test(text.slice(last.end, last.end + 8));
   const cue = score < 0.85 ? cueBefore(text, head.start) : undefined;
   if (cue !== undefined) score = withCue(score, cue, head, lone);
-  if (orgAfter && cue !== 'title') return 0;
   // Cyrillic and Greek words have only short lists: without a listed given name first, a cue must speak.
   if (!head.latin && head.grade !== 'given' && cue === undefined) return 0;
-  if (head.grade === 'common' && cue !== 'title' && cue !== 'strong') return 0;
+  if (head.grade === 'common' && !middleInitial && cue !== 'title' && cue !== 'strong') return 0;
 
   if (score < 0.75 && (NAMEY.has(head.grade) || head.grade === 'givenWord' || (head.grade === 'unknown' && head.shaped))) {
     const after = cueAfter(text, last.end, last.possessive);
     if (after === 'role') score = Math.max(score, head.grade === 'given' ? 0.75 : head.grade === 'unknown' ? 0.6 : 0.7);
     else if (after === 'verb') score = Math.max(score, lone && head.grade === 'unknown' ? 0.45 : head.grade === 'given' ? 0.65 : 0.6);
+    else if (after === 'subject' && lone && head.grade === 'given') score = Math.max(score, 0.55);
+    // People own things: "Emily's plan", "Kowalski's report".
+    if (lone && head.possessive && NAMEY.has(head.grade)) score = Math.max(score, head.grade === 'given' ? 0.6 : 0.55);
     if (lone && NAMEY.has(head.grade) && vocative(text, head, sentenceStart)) score = Math.max(score, head.grade === 'given' ? 0.6 : 0.55);
     if (lone && text[head.end] === ':' && atLineStart(text, head.start)) {
       // A dialogue label: "Anna: ...", "Koppány: "Who are you?"".
@@ -185,7 +194,14 @@ function scoreRun(text: string, tokens: readonly NameToken[], i: number, tail: r
       score = Math.max(score, head.grade === 'given' ? 0.7 : !quoted ? 0 : NAMEY.has(head.grade) ? 0.65 : 0.55);
     }
   }
-  if (cue !== 'title' && cue !== 'strong' && ARTICLES.has(wordRightBefore(text, head.start))) score -= 0.3;
+  // Everything below only lowers the score: most runs stop here.
+  if (score <= 0) return 0;
+  const next = tokens[i + tail.length + 1];
+  const orgAfter =
+    (next !== undefined && adjacent(text, last, next) && (next.tailStop || ORG_AFTER.has(next.lower))) ||
+    /^ (?:&|and) Co\b/.test(text.slice(last.end, last.end + 8));
+  if (orgAfter && cue !== 'title') return 0;
+  if (cue !== 'title' && cue !== 'strong' && !middleInitial && ARTICLES.has(wordRightBefore(text, head.start))) score -= 0.3;
   // "5850 Jana Nerudy 894", "Peter Zuidhove 188": a name between house numbers is a street.
   if (NUMBER_AFTER.test(text.slice(last.end, last.end + 7)) || NUMBER_BEFORE.test(text.slice(Math.max(0, head.start - 7), head.start))) {
     score -= 0.45;
@@ -204,11 +220,15 @@ function scoreLists(text: string, runs: Run[]): void {
     from = i;
     if (chain.length < 2) continue;
     const strong = chain.filter((r) => r.score >= 0.5 || (r.lone && NAMEY.has(r.head.grade))).length;
+    const weak = chain.filter((r) => r.lone && (r.head.grade === 'givenWord' || r.head.grade === 'familyWord')).length;
     const bad = chain.some((r) => r.head.grade === 'common' || r.head.grade === 'stop' || (r.score <= 0 && !r.lone));
-    if (strong < 2 || bad) continue;
+    if (bad || !(strong >= 2 || (strong >= 1 && strong + weak >= 3))) continue;
+    // Surnames alone ("Glover, Ruiz and Armstrong", "Johnson & Johnson") are as often a firm as people: without a
+    // given name in the list they stay under the default threshold.
+    const people = chain.some((r) => !r.lone || r.head.grade === 'given' || r.head.grade === 'givenWord');
     for (const r of chain) {
       const g = r.head.grade;
-      const lift = g === 'given' ? 0.7 : NAMEY.has(g) ? 0.65 : g === 'unknown' && r.head.shaped ? 0.55 : 0.5;
+      const lift = !people ? 0.45 : g === 'given' ? 0.7 : NAMEY.has(g) ? 0.65 : g === 'unknown' && r.head.shaped ? 0.55 : 0.5;
       r.score = Math.max(r.score, lift);
     }
   }
@@ -219,7 +239,7 @@ export function scanPersons(text: string, out: PiiCandidate[]): void {
   const tokens: NameToken[] = [];
   CAPITALISED.lastIndex = 0;
   for (let m = CAPITALISED.exec(text); m !== null; m = CAPITALISED.exec(text)) {
-    if (m[0].length > 40 || (m.index > 0 && GLUE_BEFORE.test(text[m.index - 1] ?? ''))) continue;
+    if (m[0].length > 40 || glued(text, m.index - 1)) continue;
     tokens.push(classifyToken(text, m.index, m[0], lex));
   }
   if (tokens.length === 0) {
@@ -227,9 +247,9 @@ export function scanPersons(text: string, out: PiiCandidate[]): void {
     return;
   }
 
-  if (tokens.length >= 3 && tokens.filter((t) => t.grade === 'unknown' || t.shapeOnly).length >= 2 && capitalisesNouns(text)) {
-    for (const t of tokens) asNoun(t);
-  }
+  // Whether the text is German (nouns capitalised) is asked once, at the first run that holds an unknown or
+  // shape-only word: no run before it can change, and most texts never ask.
+  let germanChecked = tokens.length < 3;
   const runs: Run[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const head = tokens[i] as NameToken;
@@ -244,13 +264,37 @@ export function scanPersons(text: string, out: PiiCandidate[]): void {
       for (let j = i + 1; j < tokens.length && tail.length < 3; j++) {
         const t = tokens[j] as NameToken;
         const before = tokens[j - 1] as NameToken;
-        if (!adjacent(text, before, t) || !nameTail(t)) break;
+        // After a middle initial even an ordinary word is a surname: "Daniela C Capon", "Rose T. Baker".
+        const afterInitial = before.initial && tail.length >= 1 && t.grade === 'common' && t.shaped;
+        if (!adjacent(text, before, t) || !(nameTail(t) || afterInitial)) break;
+        // Particles come before surnames ("Anna van der Berg"); before a given name they are prepositions
+        // ("Rolle von Tony Stark").
+        if (t.grade === 'given' && !before.initial && !adjacentBySpace(text, before, t)) break;
         if (tail.length >= 1 && !(before.initial || before.grade === 'given' || t.initial || t.grade === 'family' || t.grade === 'part' || t.grade === 'familyWord')) break;
         tail.push(t);
         if (t.possessive) break;
       }
     }
     while (tail.length > 0 && (tail[tail.length - 1] as NameToken).initial) tail.pop();
+    if (!germanChecked && tail.length > 0 && [head, ...tail].some((t) => t.grade === 'unknown' || t.shapeOnly)) {
+      germanChecked = true;
+      if (capitalisesNouns(text)) {
+        // A surname right after a given name stays one ("Tony Stark", "Herbert Diess").
+        for (let k = i; k < tokens.length; k++) {
+          const prev = tokens[k - 1];
+          const t = tokens[k] as NameToken;
+          if (!(prev?.grade === 'given' && adjacent(text, prev, t))) asNoun(t);
+        }
+        i--; // score this run again with the new grades
+        continue;
+      }
+    }
+    // "Producer Liviana Palerma": an ordinary word before a name is a cue, not a first name; but a middle initial
+    // and a surname make it one ("Sari J. Paavolainen", "Rose T. Smith").
+    const initialAndSurname = tail.length === 2 && tail[0]?.initial === true && NAMEY.has((tail[1] as NameToken).grade);
+    if (head.grade === 'common' && tail.length > 0 && !initialAndSurname) continue;
+    // Cyrillic and Greek have no word list here: an unlisted first word may be a greeting ("Αγαπητέ Γιώργο").
+    if (!head.latin && head.grade !== 'given' && tail.length > 0 && cueBefore(text, head.start) === undefined) continue;
     // "University of Gothenburg Alexander Johansson": a weak first word before a given name is not part of it.
     if (tail[0]?.grade === 'given' && !NAMEY.has(head.grade) && tail.length > 1) continue;
     const score = scoreRun(text, tokens, i, tail);

@@ -23,9 +23,27 @@ function better(a: PiiCandidate, b: PiiCandidate): number {
   );
 }
 
+// Clusters larger than this (only hostile text chains so many overlapping matches) are resolved by a linear sweep.
+const LARGE_CLUSTER = 64;
+
+/** Left-to-right sweep: of two overlapping neighbours the better stays. O(n log n) for the sort, then linear. */
+function sweep(cluster: PiiCandidate[], out: PiiCandidate[]): void {
+  const kept: PiiCandidate[] = [];
+  for (const c of cluster) {
+    const last = kept[kept.length - 1];
+    if (!last || c.start >= last.end) kept.push(c);
+    else if (better(c, last) < 0 && (kept.length < 2 || c.start >= (kept[kept.length - 2] as PiiCandidate).end)) kept[kept.length - 1] = c;
+  }
+  out.push(...kept);
+}
+
 function pick(cluster: PiiCandidate[], out: PiiCandidate[]): void {
   if (cluster.length === 1) {
     out.push(cluster[0] as PiiCandidate);
+    return;
+  }
+  if (cluster.length > LARGE_CLUSTER) {
+    sweep(cluster, out);
     return;
   }
   const kept: PiiCandidate[] = [];

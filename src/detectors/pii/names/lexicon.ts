@@ -15,7 +15,7 @@ export const NAME_FLAGS = {
   notName: 16,
   /** A part of people's names, given or family, from a broad list ("nicholson", "lantos"). */
   namePart: 32,
-  /** An ordinary English word ("write", "salmon"), or an inflection of one. */
+  /** An ordinary English word ("write", "salmon"), or an inflection of one (-s, -es, -ies, -ed, -ing, -ly). */
   common: 64,
 } as const;
 
@@ -59,17 +59,21 @@ let cached: NameLexicon | undefined;
 
 // Inflections of listed words: the word list holds base forms only ("salmon", not "salmons").
 const SUFFIXES: readonly (readonly [string, string])[] = [
-  ['ies', 'y'], ['es', ''], ['s', ''], ['ed', ''], ['ed', 'e'], ['ing', ''], ['ing', 'e'], ['ly', ''], ['er', ''],
-  ['er', 'e'], ['est', ''], ['est', 'e'],
+  ['ies', 'y'], ['es', ''], ['s', ''], ['ed', ''], ['ed', 'e'], ['ing', ''], ['ing', 'e'], ['ly', ''],
 ];
+// Not "-er": "Snider", "Fisher" and "Baker" are surnames as often as comparatives or agent nouns.
 
-/** NAME_FLAGS.common when `word` is an inflection of a listed ordinary word, else 0. Only for unlisted words. */
+/**
+ * The flags of the listed word that `word` inflects, kept to "ordinary word" and "not a name" ("networks" ->
+ * "network"), else 0. Only for unlisted words.
+ */
 function inflected(map: ReadonlyMap<string, number>, word: string): number {
   if (word.length < 5) return 0;
   for (const [suffix, replacement] of SUFFIXES) {
     if (!word.endsWith(suffix)) continue;
     const stem = word.slice(0, word.length - suffix.length) + replacement;
-    if (((map.get(stem) ?? 0) & NAME_FLAGS.common) !== 0) return NAME_FLAGS.common;
+    const flags = (map.get(stem) ?? 0) & (NAME_FLAGS.common | NAME_FLAGS.notName);
+    if (flags !== 0) return flags;
   }
   return 0;
 }
