@@ -26,13 +26,13 @@ const MODELS_DIR = repoPath('src', 'detectors', 'models');
  */
 const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
   injection: { ordinary: 0.015, hard: 0.08 },
-  harmful: { ordinary: 0.015, hard: 0.12 },
+  harmful: { ordinary: 0.02, hard: 0.15 },
   toxic: { ordinary: 0.01, hard: 0.1 },
 };
 
 const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold|handwritten-toxicity)/;
 const HARD_NEGATIVE_SOURCES =
-  /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield|handwritten-(hard-negative|safe)|phrasebook-safe)/;
+  /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield|handwritten-(hard-negative|safe|toxicity)|phrasebook-safe)/;
 
 export interface HeadReport {
   head: CoreHead;

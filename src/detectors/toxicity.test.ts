@@ -11,7 +11,7 @@ describe('toxicity', () => {
     async (text) => {
       const [finding] = await scan(text);
       expect(finding).toBeDefined();
-      expect(['hate', 'harassment', 'threat', 'profanity']).toContain(finding!.category);
+      expect(['hate', 'harassment', 'threat', 'profanity', 'self_harm']).toContain(finding!.category);
     },
   );
 
