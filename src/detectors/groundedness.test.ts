@@ -110,7 +110,7 @@ describe('groundedness: options', () => {
   };
   it('has working defaults and names bad fields', () => {
     expect(groundednessDetector.options.parse({})).toEqual({
-      threshold: 0.5,
+      threshold: 0.25,
       minSupport: 0.5,
       ignoreShortClaims: true,
       maxDocumentsChars: 200_000,

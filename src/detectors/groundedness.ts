@@ -21,7 +21,7 @@ const MAX_PROMPT_CHARS = 10_000;
 export const groundednessOptions = z
   .object({
     /** Weighted share of unsupported claims at or above which a finding is emitted. */
-    threshold: unitField.default(0.5),
+    threshold: unitField.default(0.25),
     /** Per-claim support below which a claim counts as unsupported. */
     minSupport: unitField.default(0.5),
     /** Skip claims with fewer than 4 content words, unless they contain a number or a name. */
