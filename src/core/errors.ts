@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   ERR_DETECTOR_TIMEOUT: 'a detector exceeded its time budget',
   ERR_MODEL_INVALID: 'shipped model weights are missing or corrupt',
   ERR_IO: 'reading or writing a file failed',
+  ERR_STORE: 'the store could not be opened, migrated, read or written',
+  ERR_KEY_NOT_FOUND: 'no API key has this id or name',
+  ERR_KEY_CONFLICT: 'an active API key already has this name',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
