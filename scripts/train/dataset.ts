@@ -5,6 +5,7 @@ import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/p
 import { loadHandwritten } from './data/handwritten.js';
 import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
+import { generateNumberTexts } from './data/synthetic/numbers.js';
 import { generateFromPhrasebooks } from './data/synthetic/phrasebook.js';
 import { generateAboutAi } from './data/synthetic/pi-about-ai.js';
 import { generateJailbreakFrames } from './data/synthetic/pi-jailbreak-frames.js';
@@ -56,6 +57,7 @@ export function buildDataset(): SplitExample[] {
     ...generateJailbreakFrames(),
     ...generateAboutAi(),
     ...generateFromPhrasebooks(),
+    ...generateNumberTexts(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
     ...generateBenignTasks(

@@ -39,6 +39,11 @@ export function loadBenign(): Example[] {
     out.push({ text: r.user_query, source: 'halueval-query', group: `halu:${r.ID}`, lang: 'en', labels: { injection: 0, harmful: 0 } });
     out.push({ text: r.chatgpt_response, source: 'halueval-response', group: `halu:${r.ID}`, lang: 'en', labels: { ...ALL_ZERO }, weight: 0.5 });
   }
+  // presidio-research synthetic sentences: full of names, addresses, card and phone numbers, and benign for every
+  // core head (the PII detector itself is rule-based and not trained on them).
+  for (const r of readJson<{ full_text: string; template_id: number }[]>('pii/presidio_synth_dataset_v2.json')) {
+    out.push({ text: r.full_text, source: 'presidio-text', group: `presidio:${r.template_id}`, lang: 'en', labels: { ...ALL_ZERO }, weight: 0.5 });
+  }
   for (const r of readCsv('hallucination/truthfulqa.csv')) {
     const q = r['Question'] ?? '';
     if (q) out.push({ text: q, source: 'truthfulqa', group: `tqa:${hash32(q)}`, lang: 'en', labels: { ...ALL_ZERO } });

@@ -11,6 +11,19 @@ function hatecheckCategories(functionality: string): ToxCategory[] {
   return ['hate'];
 }
 
+/** Tweets carry HTML entities (&amp;, &#128514;) that no user types; decoded so digits do not come to mean "toxic". */
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d{1,7});/g, (_, n: string) => {
+      const cp = Number(n);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : ' ';
+    })
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
+}
+
 export function loadToxicity(): Example[] {
   const out: Example[] = [];
   for (const row of readCsv('toxicity/hatecheck_en.csv')) {
@@ -45,7 +58,7 @@ export function loadToxicity(): Example[] {
   }
   for (const row of readCsv('toxicity/davidson_labeled_data.csv')) {
     const cls = row['class'];
-    const text = row['tweet'] ?? '';
+    const text = decodeEntities(row['tweet'] ?? '');
     // class 0 hate, 1 offensive (mostly profanity and slurs used loosely), 2 neither.
     out.push({
       text,
@@ -58,7 +71,7 @@ export function loadToxicity(): Example[] {
     });
   }
   for (const row of readCsv('toxicity/mlma_hate_speech.csv')) {
-    const text = row['text'] ?? '';
+    const text = decodeEntities(row['text'] ?? '');
     const hostility = row['hostility'] ?? '';
     const cats: ToxCategory[] = [];
     if (hostility.includes('hateful')) cats.push('hate');
