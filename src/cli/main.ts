@@ -2,10 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { isBulwarkError } from '../core/errors.js';
+import { formatIssue, issuesOf } from '../policy/issues.js';
 import { defaultRegistry, type DetectorRegistry } from '../gateway/detector-api/registry.js';
 import type { CommandContext } from './command-context.js';
 import { registerDetectCommand } from './detect.js';
 import { registerDetectorsCommand } from './detectors.js';
+import { registerGatewayCommands } from './gateway.js';
+import { registerKeysCommand } from './keys.js';
+import { registerPolicyCommand } from './policy.js';
+import { registerUpstreamCommand } from './upstream.js';
 import { EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { OutputError, safeForTerminal } from './output.js';
@@ -46,7 +51,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       return EXIT_IO;
     }
     if (isBulwarkError(e) && USAGE_ERRORS.has(e.code)) {
-      io.stderr.write(`bulwark: ${safeForTerminal(e.message)}\n`);
+      const issues = issuesOf(e);
+      if (issues.length > 0) for (const i of issues) io.stderr.write(`${safeForTerminal(formatIssue(i))}\n`);
+      else io.stderr.write(`bulwark: ${safeForTerminal(e.message)}\n`);
       return EXIT_USAGE;
     }
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -69,6 +76,10 @@ async function buildProgram(ctx: CommandContext): Promise<Command> {
     .addHelpText('after', EXIT_CODES_HELP);
   registerDetectCommand(program, ctx);
   registerDetectorsCommand(program, ctx);
+  registerGatewayCommands(program, ctx);
+  registerPolicyCommand(program, ctx);
+  registerKeysCommand(program, ctx);
+  registerUpstreamCommand(program, ctx);
   return program;
 }
 

@@ -47,7 +47,12 @@ export const promptInjectionDetector = defineDetector({
       let category: string;
       if (via !== 'text') category = 'obfuscation';
       else if (input.stage === 'tool_result') category = 'indirect_injection';
-      else category = categories.rank(ctx.analysis.normalized)[0]?.category ?? 'direct_injection';
+      else {
+        // "obfuscation" is a fact about the text (a decoded reading or hidden characters exist), not a guess.
+        const obfuscated = ctx.analysis.variants.length > 0 || ctx.analysis.invisible.length > 0;
+        const ranked = categories.rank(ctx.analysis.normalized).filter((c) => obfuscated || c.category !== 'obfuscation');
+        category = ranked[0]?.category ?? 'direct_injection';
+      }
       return [
         {
           detector: 'prompt-injection',

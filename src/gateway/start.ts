@@ -1,0 +1,100 @@
+// Builds a running gateway from a validated configuration: compiled policies, upstream clients with their own
+// credentials, the store (API keys, events), authentication, limits; refuses unsafe bindings.
+import { BulwarkError } from '../core/errors.js';
+import { compileConfig } from '../policy/compile.js';
+import type { BulwarkConfig } from '../policy/schema.js';
+import { resolveUpstreamKeys } from '../policy/secrets.js';
+import { openStore, type Store } from '../store/db.js';
+import { createJwtVerifier } from './auth/jwt.js';
+import { anonymousPrincipal } from './auth/principal.js';
+import { createAuthenticator } from './authenticate.js';
+import type { GatewayDeps } from './deps.js';
+import { createLimiter } from './limiter.js';
+import { TokenCounter } from './limits/token-count.js';
+import { createGateway, type Gateway } from './server.js';
+import { UpstreamClient } from './upstream.js';
+
+export interface StartOptions {
+  config: BulwarkConfig;
+  /** Store URL (default: $BULWARK_HOME/bulwark.db); ":memory:" for tests. */
+  storeUrl?: string;
+  /** Allow a non-loopback bind without authentication. */
+  insecure?: boolean;
+  /** Overrides config.server.port / host (0 = any free port). */
+  port?: number;
+  host?: string;
+  log?: GatewayDeps['log'];
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  url: string;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  const anonymous = config.auth.anonymous.enabled;
+  if (anonymous && !LOOPBACK.test(host) && !options.insecure) {
+    throw new BulwarkError(
+      'ERR_CONFIG_INVALID',
+      `refusing to serve ${host} without authentication (anonymous access is on); bind 127.0.0.1, turn anonymous off, or pass --insecure`,
+    );
+  }
+  if (anonymous && !LOOPBACK.test(host)) options.log?.('warn', 'serving without authentication on a non-loopback address (--insecure)', { host });
+  const compiled = compileConfig(config);
+  const keys = await resolveUpstreamKeys(compiled.upstreams, {});
+  const upstreams = new Map(compiled.upstreams.map((u) => [u.name, new UpstreamClient(u, keys.get(u.name))]));
+  const store = await openStore(options.storeUrl === undefined ? { busyTimeoutMs: 250 } : { url: options.storeUrl, busyTimeoutMs: 250 });
+  const jwt = config.auth.jwt
+    ? createJwtVerifier({
+        issuer: config.auth.jwt.issuer,
+        audience: config.auth.jwt.audience,
+        ...(config.auth.jwt.jwksUrl ? { jwksUrl: config.auth.jwt.jwksUrl } : {}),
+        ...(config.auth.jwt.publicKey ? { publicKey: config.auth.jwt.publicKey } : {}),
+        algorithms: config.auth.jwt.algorithms,
+        clockSkewSeconds: config.auth.jwt.clockSkewSeconds,
+        principalClaim: config.auth.jwt.principalClaim,
+        ...(config.auth.jwt.policyClaim ? { policyClaim: config.auth.jwt.policyClaim } : {}),
+        ...(config.auth.jwt.modelsClaim ? { modelsClaim: config.auth.jwt.modelsClaim } : {}),
+      })
+    : undefined;
+  const auth = createAuthenticator({
+    ...(config.auth.apiKeys.enabled ? { keys: store.keys } : {}),
+    ...(jwt ? { jwt } : {}),
+    ...(anonymous ? { anonymous: anonymousPrincipal(config.auth.anonymous.policy ? { policy: config.auth.anonymous.policy } : {}) } : {}),
+  });
+  const counter = new TokenCounter({ mode: 'estimate' });
+  const deps: GatewayDeps = {
+    config: compiled,
+    upstreams,
+    auth,
+    limits: createLimiter(config.limits),
+    events: store.events,
+    estimateTokens: (text) => counter.count(text),
+    log: options.log,
+  };
+  const gateway = createGateway(deps);
+  let url: string;
+  try {
+    url = await gateway.listen(port, host);
+  } catch (e) {
+    await store.close();
+    await Promise.all([...upstreams.values()].map((u) => u.close()));
+    throw e;
+  }
+  return {
+    gateway,
+    url,
+    store,
+    async stop() {
+      await gateway.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Guards every text of a request or a response with the policy's rules for its stage, applies redactions in place,
+// and returns one merged result.
+import type { Finding, Stage } from '../core/finding.js';
+import type { ScanContextData } from '../detectors/contract.js';
+import { redact, type RedactionVault } from '../detectors/redact.js';
+import type { CompiledPolicy } from '../policy/types.js';
+import { mergeResults, runStage, type StageResult } from './run-stage.js';
+
+export interface GuardTarget {
+  stage: Stage;
+  text: string;
+  set(text: string): void;
+}
+
+export interface GuardOutcome {
+  result: StageResult;
+  /** True when a redaction changed at least one text (the body must be re-serialised). */
+  modified: boolean;
+}
+
+const CLEAN: GuardOutcome = { result: { decision: 'allow', findings: [], failures: [] }, modified: false };
+
+export async function guardTexts(policy: CompiledPolicy, targets: readonly GuardTarget[], context: ScanContextData | undefined, vault: RedactionVault): Promise<GuardOutcome> {
+  if (targets.length === 0) return CLEAN;
+  const results: StageResult[] = [];
+  let modified = false;
+  for (const target of targets) {
+    const rules = policy.stages[target.stage];
+    if (rules.length === 0) continue;
+    const result = await runStage(rules, target.text, target.stage, context);
+    results.push(result);
+    if (result.decision === 'block') break;
+    if (result.decision === 'redact') {
+      const spans = result.findings.filter((f): f is Finding & { action: 'redact' } => f.action === 'redact' && f.span !== undefined);
+      if (spans.length > 0) {
+        target.set(redact(target.text, spans, { vault }).text);
+        modified = true;
+      }
+    }
+  }
+  if (results.length === 0) return CLEAN;
+  return { result: mergeResults(results), modified };
+}

@@ -1,0 +1,400 @@
+// API keys: create (plaintext shown once, only a hash stored), list, revoke, rotate with a grace period, and
+// verify() on the request path, answered from an in-memory snapshot that follows changes made by other processes.
+import { timingSafeEqual } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { BulwarkError } from '../core/errors.js';
+import { validateKeyFields, type NewApiKey } from './api-key-input.js';
+import { generateKey, HASH_ALG, hashKey, parseKeyId } from './api-key-format.js';
+import type { ApiKeysTable, Database } from './schema.js';
+
+export type { NewApiKey } from './api-key-input.js';
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  /** The principal: requests made with the key are attributed to this name. */
+  readonly name: string;
+  /** Non-secret display form, e.g. `bwk_4fQx…_Ab3d…`. */
+  readonly prefix: string;
+  readonly models: readonly string[];
+  readonly policy: string;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly concurrency?: number;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  /** When the key stops (stopped) working; a future time during a rotation grace period. */
+  readonly revokedAt?: string;
+  /** Id of the key that replaced this one by rotation. */
+  readonly replacedBy?: string;
+}
+
+export type KeyFailureReason = 'malformed' | 'unknown' | 'revoked' | 'expired';
+
+/**
+ * What verify() says. A wrong secret is `unknown`, like an unknown id: only a holder of the right secret learns
+ * that the key is revoked or expired (and then `key` names the principal for the audit event).
+ */
+export type KeyVerification =
+  | { readonly ok: true; readonly key: ApiKeyRecord }
+  | { readonly ok: false; readonly reason: KeyFailureReason; readonly key?: ApiKeyRecord };
+
+export type KeyStatus = 'active' | 'revoking' | 'revoked' | 'expired';
+
+export interface CreatedKey {
+  /** The plaintext key: give it to the user now, it cannot be recovered. */
+  readonly key: string;
+  readonly record: ApiKeyRecord;
+}
+
+export interface RotatedKey extends CreatedKey {
+  readonly previous: ApiKeyRecord;
+}
+
+export interface ApiKeyStoreOptions {
+  /** How often (ms) to look for changes by other processes; revocations there take effect within it. 0 = never. */
+  refreshIntervalMs?: number;
+  /** Clock in ms since the epoch (tests). */
+  now?: () => number;
+}
+
+export interface ApiKeyCacheStats {
+  keys: number;
+  revision: number;
+  refreshes: number;
+  refreshErrors: number;
+  lastError?: string;
+}
+
+export const DEFAULT_REFRESH_INTERVAL_MS = 2_000;
+
+interface CacheEntry {
+  hash: Buffer;
+  revokedAtMs: number;
+  expiresAtMs: number;
+  // Answers built once per snapshot so that verify() allocates nothing but the digest.
+  ok: KeyVerification;
+  revoked: KeyVerification;
+  expired: KeyVerification;
+}
+
+const MALFORMED: KeyVerification = Object.freeze({ ok: false, reason: 'malformed' });
+const UNKNOWN: KeyVerification = Object.freeze({ ok: false, reason: 'unknown' });
+/** Compared against when the id is unknown, so that unknown ids and wrong secrets cost the same. */
+const DUMMY_DIGEST = hashKey('bulwark-dummy-key');
+
+export class ApiKeyStore {
+  readonly #db: Kysely<Database>;
+  readonly #now: () => number;
+  #byId = new Map<string, CacheEntry>();
+  #revision = -1;
+  #timer: NodeJS.Timeout | undefined;
+  #refreshing: Promise<boolean> | undefined;
+  #stats = { refreshes: 0, refreshErrors: 0, lastError: undefined as string | undefined };
+
+  private constructor(db: Kysely<Database>, options: ApiKeyStoreOptions) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Loads the snapshot and starts following changes. The database must be migrated. */
+  static async open(db: Kysely<Database>, options: ApiKeyStoreOptions = {}): Promise<ApiKeyStore> {
+    const store = new ApiKeyStore(db, options);
+    await store.#reload();
+    const interval = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+    if (interval > 0) {
+      store.#timer = setInterval(() => {
+        store.refresh().catch(() => {
+          // Recorded in stats by refresh(); the previous snapshot stays in use.
+        });
+      }, interval);
+      store.#timer.unref();
+    }
+    return store;
+  }
+
+  /**
+   * Checks a presented key against the snapshot: no I/O, one SHA-256, a constant-time comparison. The answer
+   * is a shared frozen object (built once per snapshot): read it, do not change it.
+   */
+  verify(presented: string): KeyVerification {
+    if (typeof presented !== 'string') return MALFORMED;
+    const id = parseKeyId(presented);
+    if (id === undefined) return MALFORMED;
+    const digest = hashKey(presented);
+    const entry = this.#byId.get(id);
+    if (entry === undefined) {
+      timingSafeEqual(digest, DUMMY_DIGEST);
+      return UNKNOWN;
+    }
+    if (!timingSafeEqual(digest, entry.hash)) return UNKNOWN;
+    const now = this.#now();
+    if (now >= entry.revokedAtMs) return entry.revoked;
+    if (now >= entry.expiresAtMs) return entry.expired;
+    return entry.ok;
+  }
+
+  async create(input: NewApiKey): Promise<CreatedKey> {
+    const fields = validateKeyFields(input, this.#now());
+    const material = generateKey();
+    const row: ApiKeysTable = {
+      id: material.id,
+      name: fields.name,
+      prefix: material.prefix,
+      secret_hash: material.hash,
+      hash_alg: HASH_ALG,
+      models: JSON.stringify(fields.models),
+      policy: fields.policy,
+      rpm: fields.rpm,
+      tpm: fields.tpm,
+      concurrency: fields.concurrency,
+      created_at: new Date(this.#now()).toISOString(),
+      expires_at: fields.expiresAt,
+      revoked_at: null,
+      replaced_by: null,
+    };
+    await this.#write(async (trx) => {
+      await insertKey(trx, row);
+    });
+    return { key: material.key, record: toRecord(row) };
+  }
+
+  /** Every key (never a secret), oldest first, read from the database; `activeOnly`: only keys that still work. */
+  async list(options: { activeOnly?: boolean } = {}): Promise<ApiKeyRecord[]> {
+    const rows = await this.#db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+    const now = this.#now();
+    const records = rows.map(toRecord);
+    if (options.activeOnly !== true) return records;
+    return records.filter((r) => {
+      const status = keyStatus(r, now);
+      return status === 'active' || status === 'revoking';
+    });
+  }
+
+  /**
+   * Revokes the key with this id, or every not-yet-revoked key with this name (including one in a rotation
+   * grace period). Returns the keys it revoked: empty when the key was revoked already.
+   */
+  async revoke(idOrName: string): Promise<ApiKeyRecord[]> {
+    const nowIso = new Date(this.#now()).toISOString();
+    let revoked: ApiKeyRecord[] = [];
+    await this.#write(async (trx) => {
+      const byId = await trx.selectFrom('api_keys').selectAll().where('id', '=', idOrName).executeTakeFirst();
+      const rows = byId
+        ? [byId]
+        : await trx.selectFrom('api_keys').selectAll().where('name', '=', idOrName).execute();
+      if (rows.length === 0) throw notFound(idOrName);
+      const live = rows.filter((r) => r.revoked_at === null || r.revoked_at > nowIso);
+      for (const r of live) {
+        await trx.updateTable('api_keys').set({ revoked_at: nowIso }).where('id', '=', r.id).execute();
+      }
+      revoked = live.map((r) => toRecord({ ...r, revoked_at: nowIso }));
+    });
+    return revoked;
+  }
+
+  /**
+   * Replaces the active key with this id or name by a new one with the same name, models, policy, limits and
+   * validity period. The old key stops working at once, or after `graceMs` so that clients can switch over.
+   */
+  async rotate(idOrName: string, options: { graceMs?: number } = {}): Promise<RotatedKey> {
+    const graceMs = options.graceMs ?? 0;
+    if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw new TypeError('graceMs must be a non-negative integer');
+    const now = this.#now();
+    const material = generateKey();
+    let result: RotatedKey | undefined;
+    await this.#write(async (trx) => {
+      const old = await trx
+        .selectFrom('api_keys')
+        .selectAll()
+        .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      if (old === undefined) throw notFound(idOrName, 'no active key');
+      const revokedAt = new Date(now + graceMs).toISOString();
+      // `revoked_at is null` again: of two processes rotating at once, exactly one wins.
+      const updated = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: revokedAt, replaced_by: material.id })
+        .where('id', '=', old.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows !== 1n) throw notFound(idOrName, 'no active key');
+      let expiresAt: string | null = null;
+      if (old.expires_at !== null) {
+        const period = Date.parse(old.expires_at) - Date.parse(old.created_at);
+        expiresAt = new Date(now + Math.max(period, 0)).toISOString();
+      }
+      const row: ApiKeysTable = {
+        ...old,
+        id: material.id,
+        prefix: material.prefix,
+        secret_hash: material.hash,
+        hash_alg: HASH_ALG,
+        created_at: new Date(now).toISOString(),
+        expires_at: expiresAt,
+        revoked_at: null,
+        replaced_by: null,
+      };
+      await insertKey(trx, row);
+      result = {
+        key: material.key,
+        record: toRecord(row),
+        previous: toRecord({ ...old, revoked_at: revokedAt, replaced_by: material.id }),
+      };
+    });
+    return result as RotatedKey;
+  }
+
+  /** Reloads the snapshot if another process changed the keys since the last look; true if it did. */
+  refresh(): Promise<boolean> {
+    if (this.#refreshing === undefined) {
+      // Cleared in .finally (a later microtask), so never before the assignment.
+      const run = this.#refreshOnce().finally(() => {
+        this.#refreshing = undefined;
+      });
+      this.#refreshing = run;
+    }
+    return this.#refreshing;
+  }
+
+  async #refreshOnce(): Promise<boolean> {
+    try {
+      const revision = await this.#readRevision(this.#db);
+      if (revision === this.#revision) return false;
+      await this.#reload();
+      return true;
+    } catch (e) {
+      this.#stats.refreshErrors++;
+      this.#stats.lastError = e instanceof Error ? e.message : String(e);
+      throw new BulwarkError('ERR_STORE', `refreshing the API keys failed: ${this.#stats.lastError}`, { cause: e });
+    }
+  }
+
+  stats(): ApiKeyCacheStats {
+    const { refreshes, refreshErrors, lastError } = this.#stats;
+    return { keys: this.#byId.size, revision: this.#revision, refreshes, refreshErrors, ...(lastError === undefined ? {} : { lastError }) };
+  }
+
+  /** Stops following changes; verify() keeps answering from the last snapshot. */
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Runs a change and bumps the revision in one transaction, then reloads this process's snapshot. */
+  async #write(change: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await change(trx);
+      await trx
+        .updateTable('revisions')
+        .set((eb) => ({ value: eb('value', '+', 1) }))
+        .where('name', '=', 'api_keys')
+        .execute();
+    });
+    // The change is committed: failing now would lose a plaintext key that exists. A failed reload leaves the
+    // snapshot marked stale for the next refresh instead.
+    await this.#reload().catch((e: unknown) => {
+      this.#revision = -1;
+      this.#stats.refreshErrors++;
+      this.#stats.lastError = e instanceof Error ? e.message : String(e);
+    });
+  }
+
+  async #reload(): Promise<void> {
+    // Revision first: a change committed between the two reads makes the next refresh load again, never miss it.
+    const revision = await this.#readRevision(this.#db);
+    const rows = await this.#db.selectFrom('api_keys').selectAll().execute();
+    const next = new Map<string, CacheEntry>();
+    for (const row of rows) {
+      if (row.hash_alg !== HASH_ALG) continue;
+      const record = toRecord(row);
+      const ok: KeyVerification = Object.freeze({ ok: true, key: record });
+      next.set(row.id, {
+        hash: Buffer.from(row.secret_hash, 'hex'),
+        revokedAtMs: timeOrInfinity(row.revoked_at),
+        expiresAtMs: timeOrInfinity(row.expires_at),
+        ok,
+        revoked: Object.freeze({ ok: false, reason: 'revoked', key: record }),
+        expired: Object.freeze({ ok: false, reason: 'expired', key: record }),
+      });
+    }
+    this.#byId = next;
+    this.#revision = revision;
+    this.#stats.refreshes++;
+  }
+
+  async #readRevision(db: Kysely<Database>): Promise<number> {
+    const row = await db.selectFrom('revisions').select('value').where('name', '=', 'api_keys').executeTakeFirst();
+    return Number(row?.value ?? 0);
+  }
+}
+
+/** Where a key stands at `nowMs`. */
+export function keyStatus(key: ApiKeyRecord, nowMs: number): KeyStatus {
+  if (key.revokedAt !== undefined) return Date.parse(key.revokedAt) <= nowMs ? 'revoked' : 'revoking';
+  if (key.expiresAt !== undefined && Date.parse(key.expiresAt) <= nowMs) return 'expired';
+  return 'active';
+}
+
+async function insertKey(trx: Transaction<Database>, row: ApiKeysTable): Promise<void> {
+  try {
+    await trx.insertInto('api_keys').values(row).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new BulwarkError('ERR_KEY_CONFLICT', `an active API key is already named "${row.name}"; revoke or rotate it`, {
+        context: { name: row.name },
+      });
+    }
+    throw e;
+  }
+}
+
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's 23505. */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+function notFound(idOrName: string, what = 'no key'): BulwarkError {
+  return new BulwarkError('ERR_KEY_NOT_FOUND', `${what} with id or name "${idOrName.slice(0, 80)}"`, {
+    context: { key: idOrName.slice(0, 80) },
+  });
+}
+
+function timeOrInfinity(iso: string | null): number {
+  if (iso === null) return Number.POSITIVE_INFINITY;
+  const ms = Date.parse(iso);
+  // An unreadable time fails closed: the key counts as revoked / expired.
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
+function toRecord(row: ApiKeysTable): ApiKeyRecord {
+  const record: {
+    -readonly [K in keyof ApiKeyRecord]: ApiKeyRecord[K];
+  } = {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    models: Object.freeze(parseModels(row.models)),
+    policy: row.policy,
+    createdAt: row.created_at,
+  };
+  if (row.rpm !== null) record.rpm = Number(row.rpm);
+  if (row.tpm !== null) record.tpm = Number(row.tpm);
+  if (row.concurrency !== null) record.concurrency = Number(row.concurrency);
+  if (row.expires_at !== null) record.expiresAt = row.expires_at;
+  if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
+  if (row.replaced_by !== null) record.replacedBy = row.replaced_by;
+  return Object.freeze(record);
+}
+
+/** A corrupt models column allows no model rather than crashing the snapshot. */
+function parseModels(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((m): m is string => typeof m === 'string') : [];
+  } catch {
+    return [];
+  }
+}

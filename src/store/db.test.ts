@@ -1,0 +1,127 @@
+// Tests of opening the store: migrations on fresh and reopened databases, pragmas, file mode, errors, close.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEvent } from '../core/event.js';
+import { openSqlite, openStore, type Store } from './db.js';
+import { migrateToLatest, MIGRATIONS } from './migrations/index.js';
+
+const execFileAsync = promisify(execFile);
+let dir: string;
+const open: Store[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bulwark-store-'));
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function track(p: Promise<Store>): Promise<Store> {
+  const s = await p;
+  open.push(s);
+  return s;
+}
+
+async function tableNames(store: Store): Promise<string[]> {
+  const r = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(store.db);
+  return r.rows.map((row) => row.name);
+}
+
+describe('openStore', () => {
+  it('migrates a fresh in-memory database', async () => {
+    const store = await track(openStore({ url: ':memory:' }));
+    expect(store.location).toEqual({ dialect: 'sqlite', memory: true });
+    expect(await tableNames(store)).toEqual(['api_keys', 'kysely_migration', 'kysely_migration_lock', 'revisions', 'security_events']);
+    const ran = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
+    expect(ran.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
+  });
+
+  it('creates the file under BULWARK_HOME, readable by the owner only, and keeps data across reopen', async () => {
+    const home = join(dir, 'home');
+    const first = await openStore({ env: { BULWARK_HOME: home }, cwd: dir });
+    const { key } = await first.keys.create({ name: 'team-a', models: ['gpt-*'] });
+    first.events.append(createEvent({ kind: 'auth', source: 'guard', decision: 'block' }));
+    await first.close();
+    const path = join(home, 'bulwark.db');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+
+    const again = await track(openStore({ url: path }));
+    expect(again.keys.verify(key).ok).toBe(true);
+    expect(await again.events.query()).toHaveLength(1);
+    // Reopening runs no migration again.
+    expect(await migrateToLatest(again.db as never)).toEqual([]);
+  });
+
+  it('sets WAL, busy timeout and foreign keys on a file database', async () => {
+    const store = await track(openStore({ url: join(dir, 'p.db') }));
+    const pragma = async (name: string) => (await sql.raw(`pragma ${name}`).execute(store.db)).rows[0];
+    expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
+    expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
+    expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
+  });
+
+  it('lets two connections open a new file at once (the second waits, then finds nothing to migrate)', async () => {
+    const path = join(dir, 'race.db');
+    // One thread: the loser's busy wait blocks the winner too, so keep it short and let the retry settle it.
+    const [a, b] = await Promise.all([openStore({ url: path, busyTimeoutMs: 20 }), openStore({ url: path, busyTimeoutMs: 20 })]);
+    open.push(a, b);
+    await a.keys.create({ name: 'x', models: ['*'] });
+    expect((await b.keys.list()).map((k) => k.name)).toEqual(['x']);
+  });
+
+  it('lets several processes open a new file at once', async () => {
+    const path = join(dir, 'processes.db');
+    const script = join(dir, 'open.mts');
+    writeFileSync(
+      script,
+      `import { openStore } from ${JSON.stringify(fileURLToPath(new URL('./db.ts', import.meta.url)))};\n` +
+        `const s = await openStore({ url: process.argv[2] });\n` +
+        `await s.keys.create({ name: 'p' + process.argv[3], models: ['*'] });\n` +
+        `await s.close();\n`,
+    );
+    const runs = [1, 2, 3, 4].map((n) => execFileAsync(process.execPath, ['--import', 'tsx', script, path, String(n)], { cwd: process.cwd() }));
+    await Promise.all(runs);
+    const store = await track(openStore({ url: path }));
+    expect((await store.keys.list()).map((k) => k.name).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
+  });
+
+  it('refuses a file that is not a database with ERR_STORE', async () => {
+    const path = join(dir, 'junk.db');
+    writeFileSync(path, 'this is not a database, just some text long enough to be a header......'.repeat(20));
+    await expect(openStore({ url: path })).rejects.toMatchObject({ code: 'ERR_STORE' });
+  });
+
+  it('refuses a path it cannot create with ERR_STORE naming the path', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    const path = join(dir, 'file', 'sub', 'b.db');
+    await expect(openStore({ url: path })).rejects.toMatchObject({ code: 'ERR_STORE', context: { path } });
+  });
+
+  it('refuses a database migrated by a newer Bulwark', async () => {
+    const path = join(dir, 'newer.db');
+    const db = openSqlite({ dialect: 'sqlite', path });
+    await migrateToLatest(db as never);
+    await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2100-01-01T00:00:00.000Z')`.execute(db);
+    await db.destroy();
+    await expect(openStore({ url: path })).rejects.toMatchObject({ code: 'ERR_STORE' });
+  });
+
+  it('drains events on close, and close can be called twice', async () => {
+    const path = join(dir, 'close.db');
+    const store = await openStore({ url: path, events: { flushIntervalMs: 60_000 } });
+    for (let i = 0; i < 3; i++) store.events.append(createEvent({ kind: 'limit', source: 'guard', decision: 'block' }));
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    const again = await track(openStore({ url: path }));
+    expect(await again.events.query()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,61 @@
+// The store's migrations, listed in code (no filesystem scan), and the step that brings a database up to date.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { BulwarkError } from '../../core/errors.js';
+import { keysAndEvents } from './0001-keys-and-events.js';
+
+/** Every migration, by name; names sort in the order they run. Append, never rename or edit a shipped one. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-keys-and-events': keysAndEvents,
+});
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };
+
+/** How often a migration that could not get the write lock (SQLITE_BUSY) is tried. */
+const BUSY_ATTEMPTS = 5;
+
+/**
+ * Runs every pending migration of a SQLite database; returns the names it ran.
+ *
+ * kysely's SQLite adapter takes no lock and runs no transaction around migrations, so two processes opening a
+ * new file at once would both see it empty and both create the tables. Here the whole run is one
+ * `BEGIN IMMEDIATE` transaction: the second process waits for the first (busy timeout), then finds nothing to
+ * do; a failed migration leaves no half-made schema. (PostgreSQL will use the Migrator's own advisory lock.)
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    let outcome: MigrationResultSet;
+    try {
+      outcome = await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        let result: MigrationResultSet;
+        try {
+          result = await new Migrator({ db: conn, provider }).migrateToLatest();
+        } catch (e) {
+          await sql`rollback`.execute(conn);
+          throw e;
+        }
+        await sql.raw(result.error === undefined ? 'commit' : 'rollback').execute(conn);
+        return result;
+      });
+    } catch (e) {
+      outcome = { error: e };
+    }
+    const { error, results } = outcome;
+    if (error === undefined) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (isBusy(error) && attempt < BUSY_ATTEMPTS) {
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+      continue;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new BulwarkError('ERR_STORE', `migrating the store failed: ${message}`, {
+      cause: error,
+      context: failed === undefined ? {} : { migration: failed },
+    });
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
