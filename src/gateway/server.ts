@@ -6,6 +6,7 @@ import type { GatewayDeps } from './deps.js';
 import { sendError, sendJson } from './http/errors.js';
 import { CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS } from './routes/endpoints.js';
 import { handleGuarded } from './routes/guarded.js';
+import { handleFmsDetection } from './routes/fms-detection.js';
 import { handleModels } from './routes/models.js';
 
 export interface Gateway {
@@ -31,6 +32,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (path === CHAT_COMPLETIONS.route) return handleGuarded(CHAT_COMPLETIONS, deps, req, res);
       if (path === COMPLETIONS.route) return handleGuarded(COMPLETIONS, deps, req, res);
       if (path === EMBEDDINGS.route) return handleGuarded(EMBEDDINGS, deps, req, res);
+      if (path === '/api/v2/chat/completions-detection') return handleFmsDetection(deps, req, res);
     } else if (method === 'GET') {
       if (path === '/v1/models') return handleModels(deps, req, res);
       if (path === '/healthz') return sendJson(res, 200, '{"status":"ok"}');
