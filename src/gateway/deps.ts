@@ -14,6 +14,8 @@ export interface Authenticator {
 
 /** A granted request: call `done` exactly once with the tokens actually used (or 0). */
 export interface Admission {
+  /** Tokens charged at admission (prompt estimate + completion budget): what to keep when the usage is unknown. */
+  readonly reservedTokens: number;
   done(actualTokens: number): void;
 }
 
@@ -37,5 +39,7 @@ export interface GatewayDeps {
   events: EventSink;
   /** Estimated prompt tokens of a request body (cheap; a real tokenizer on bounded text). */
   estimateTokens(text: string): number;
+  /** Largest non-streaming upstream answer the gateway reads (default 32 MiB); larger ones get 502. */
+  maxResponseBytes?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

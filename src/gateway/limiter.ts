@@ -36,6 +36,7 @@ export function createLimiter(limits: LimitsConfig, globalConcurrency?: number):
       return {
         ok: true,
         admission: {
+          reservedTokens: 'reservation' in t && t.reservation ? t.reservation.reserved : 0,
           done(actualTokens: number): void {
             if (settled) return;
             settled = true;

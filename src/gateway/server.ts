@@ -22,6 +22,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let inFlight = 0;
   let closing = false;
   let idle: (() => void) | undefined;
+  let closed: Promise<void> | undefined;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
@@ -75,16 +76,21 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
       });
     },
-    async close(graceMs = 10_000) {
-      closing = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
-      }
-      server.closeAllConnections();
-      await stopped;
-      await Promise.all([...deps.upstreams.values()].map((u) => u.close()));
+    close(graceMs = 10_000) {
+      // Once: a second call (stop() after close(), two signal handlers) waits for the same shutdown instead of
+      // closing the undici pools again, which rejects.
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) {
+          await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
+        }
+        server.closeAllConnections();
+        await stopped;
+        await Promise.all([...deps.upstreams.values()].map((u) => u.close()));
+      })();
+      return closed;
     },
   };
 }

@@ -24,6 +24,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   log?: GatewayDeps['log'];
+  /** Largest non-streaming upstream answer read into memory (default 32 MiB); a larger one is answered 502. */
+  maxResponseBytes?: number;
 }
 
 export interface RunningGateway {
@@ -78,6 +80,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     events: store.events,
     estimateTokens: (text) => counter.count(text),
     log: options.log,
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   };
   const gateway = createGateway(deps);
   let url: string;
@@ -88,13 +91,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await Promise.all([...upstreams.values()].map((u) => u.close()));
     throw e;
   }
+  let stopping: Promise<void> | undefined;
   return {
     gateway,
     url,
     store,
-    async stop() {
-      await gateway.close();
-      await store.close();
+    stop() {
+      stopping ??= (async () => {
+        await gateway.close();
+        await store.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -32,8 +32,9 @@ export async function guardTexts(policy: CompiledPolicy, targets: readonly Guard
     if (result.decision === 'block') break;
     if (result.decision === 'redact') {
       const spans = result.findings.filter((f): f is Finding & { action: 'redact' } => f.action === 'redact' && f.span !== undefined);
-      if (spans.length > 0) {
-        target.set(redact(target.text, spans, { vault }).text);
+      const next = spans.length > 0 ? redact(target.text, spans, { vault }).text : target.text;
+      if (next !== target.text) {
+        target.set(next);
         modified = true;
       }
     }

@@ -47,8 +47,11 @@ export function chatRequestTexts(body: Json): { texts: Located[]; systemPrompt: 
       if (texts.length > before) lastUser = texts[texts.length - 1];
     } else if (role === 'tool' || role === 'function') {
       contentTexts(m, 'tool_result', texts);
-    } else if ((role === 'system' || role === 'developer') && typeof m['content'] === 'string') {
-      systemPrompt = systemPrompt === undefined ? m['content'] : `${systemPrompt}\n${m['content']}`;
+    } else if (role === 'system' || role === 'developer') {
+      // The content is a string or, in newer clients, an array of text parts.
+      const parts: Located[] = [];
+      contentTexts(m, 'input', parts);
+      for (const p of parts) systemPrompt = systemPrompt === undefined ? p.text : `${systemPrompt}\n${p.text}`;
     }
   }
   const tools = Array.isArray(body['tools']) ? body['tools'] : [];
@@ -56,10 +59,15 @@ export function chatRequestTexts(body: Json): { texts: Located[]; systemPrompt: 
     const fn = isObject(tool) && isObject(tool['function']) ? tool['function'] : undefined;
     if (fn && typeof fn['description'] === 'string') texts.push({ stage: 'tool_call', text: fn['description'], set: (t) => (fn['description'] = t) });
   }
+  // The deprecated `functions` list is still accepted by the API and by most compatible servers.
+  const functions = Array.isArray(body['functions']) ? body['functions'] : [];
+  for (const fn of functions) {
+    if (isObject(fn) && typeof fn['description'] === 'string') texts.push({ stage: 'tool_call', text: fn['description'], set: (t) => (fn['description'] = t) });
+  }
   return { texts, systemPrompt, lastUser };
 }
 
-/** Texts of a chat completion: message content at `output`, tool-call arguments at `tool_call`. */
+/** Texts of a chat completion: message content at `output`, tool-call (and legacy function-call) arguments at `tool_call`. */
 export function chatResponseTexts(body: Json): Located[] {
   const out: Located[] = [];
   const choices = Array.isArray(body['choices']) ? body['choices'] : [];
@@ -72,6 +80,9 @@ export function chatResponseTexts(body: Json): Located[] {
       const fn = isObject(call) && isObject(call['function']) ? call['function'] : undefined;
       if (fn && typeof fn['arguments'] === 'string') out.push({ stage: 'tool_call', text: fn['arguments'], set: (t) => (fn['arguments'] = t) });
     }
+    // The deprecated single `function_call`: a tool call all the same.
+    const legacy = isObject(message['function_call']) ? message['function_call'] : undefined;
+    if (legacy && typeof legacy['arguments'] === 'string') out.push({ stage: 'tool_call', text: legacy['arguments'], set: (t) => (legacy['arguments'] = t) });
   }
   return out;
 }

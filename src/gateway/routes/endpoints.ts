@@ -15,6 +15,7 @@ export const CHAT_COMPLETIONS: EndpointSpec = {
   streaming: true,
   format: 'chat',
   items: (body) => count(body['messages']),
+  generates: true,
 };
 
 export const COMPLETIONS: EndpointSpec = {
@@ -25,6 +26,7 @@ export const COMPLETIONS: EndpointSpec = {
   streaming: true,
   format: 'completion',
   items: (body) => count(body['prompt']),
+  generates: true,
 };
 
 export const EMBEDDINGS: EndpointSpec = {
@@ -35,4 +37,5 @@ export const EMBEDDINGS: EndpointSpec = {
   streaming: false,
   format: 'chat',
   items: (body) => count(body['input']),
+  generates: false,
 };

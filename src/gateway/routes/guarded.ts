@@ -15,8 +15,9 @@ import { parseJson, readBody } from '../http/body.js';
 import { sendError, sendJson } from '../http/errors.js';
 import type { Located } from '../openai/chat-texts.js';
 import { requestEvent, type RequestFacts } from '../request-event.js';
+import { completionTokensIn } from '../openai/usage.js';
 import { relayStream } from '../stream-relay.js';
-import { isFailure } from '../upstream.js';
+import { classify, isFailure } from '../upstream.js';
 
 type Json = Record<string, unknown>;
 
@@ -32,9 +33,12 @@ export interface EndpointSpec {
   format: 'chat' | 'completion';
   /** Number of messages / inputs, for the caps. */
   items(body: Json): number;
+  /** The endpoint generates text, charged as completion tokens (embeddings do not). */
+  generates: boolean;
 }
 
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** Largest non-streaming upstream answer read into memory (GatewayDeps.maxResponseBytes overrides it). */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 function violation(res: ServerResponse, headers: Record<string, string>, result: StageResult, stage: string): void {
   const by = result.blockedBy;
@@ -58,11 +62,26 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   const record = (kind: Parameters<typeof requestEvent>[0], decision: Parameters<typeof requestEvent>[1], results: (StageResult | undefined)[] = [], extra?: Record<string, unknown>): void => {
     deps.events.append(requestEvent(kind, decision, facts, results, undefined, extra));
   };
+  // Until the input stage has passed, a refusal is the gateway's `block`; after it, an upstream failure keeps the
+  // input's decision in the header (the request was allowed, the upstream failed) and `error` in the event.
+  let headerDecision: 'allow' | 'redact' | 'block' = 'block';
   const fail = (status: number, type: string, code: string, message: string, kind: 'auth' | 'limit' | 'system' = 'system', extra: Record<string, string> = {}): void => {
     facts.status = status;
     facts.reason = code;
-    sendError(res, status, { type, code, message }, { ...headers, ...extra });
+    sendError(res, status, { type, code, message }, { ...headers, 'x-bulwark-decision': headerDecision, ...extra });
     record(kind, kind === 'system' ? 'error' : 'block');
+  };
+  /** The upstream connection failed while its answer was read: timeout, reset, or the client went away. */
+  const upstreamFailed = (e: unknown, timeoutMs: number, aborted: boolean): void => {
+    if (aborted) {
+      // The client closed its connection (which aborted the upstream call): nobody to answer, but one event.
+      facts.status = 499;
+      facts.reason = 'client_closed';
+      record('system', 'error');
+      return;
+    }
+    const f = classify(e, timeoutMs);
+    fail(f.kind === 'timeout' ? 504 : 502, 'upstream_error', `upstream_${f.kind}`, f.message);
   };
 
   // 1. Who is calling.
@@ -70,7 +89,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   if (!auth.ok) {
     facts.status = auth.response.status;
     facts.reason = auth.reason;
-    res.writeHead(auth.response.status, { ...auth.response.headers, ...headers, 'content-length': Buffer.byteLength(auth.response.body) });
+    res.writeHead(auth.response.status, { ...auth.response.headers, ...headers, 'x-bulwark-decision': 'block', 'content-length': Buffer.byteLength(auth.response.body) });
     res.end(auth.response.body);
     record('auth', 'block');
     return;
@@ -109,7 +128,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     const r = modelNotAllowedError(model);
     facts.status = r.status;
     facts.reason = 'model_not_allowed';
-    res.writeHead(r.status, { ...r.headers, ...headers, 'content-length': Buffer.byteLength(r.body) });
+    res.writeHead(r.status, { ...r.headers, ...headers, 'x-bulwark-decision': 'block', 'content-length': Buffer.byteLength(r.body) });
     res.end(r.body);
     record('auth', 'block');
     return;
@@ -129,7 +148,11 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     return fail(admit.status, 'rate_limit_error', admit.code, admit.message, 'limit', extra);
   }
   const admission: Admission = admit.admission;
-  let usedTokens = 0;
+  // What the token limit is charged: the prompt alone when no answer came; prompt + completion when the answer
+  // says (usage) or shows (streamed text) how long it was; else the whole reservation (prompt + max_tokens or the
+  // assumed budget), so that an answer without usage is never free.
+  let answered = false;
+  let completionTokens: number | undefined;
   try {
     // 4. Input stage.
     const vault = createVault();
@@ -146,31 +169,39 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
       if (!res.writableFinished) controller.abort();
     });
     const forward = input.modified ? JSON.stringify(json) : body.body;
+    const inputDecision = input.result.decision === 'redact' ? 'redact' : 'allow';
+    headerDecision = inputDecision;
     const answer = await upstream.post(spec.upstreamPath, forward, controller.signal);
     if (isFailure(answer)) {
+      if (controller.signal.aborted) return upstreamFailed(undefined, upstreamConfig.timeoutMs, true);
       const status = answer.kind === 'timeout' ? 504 : 502;
       return fail(status, 'upstream_error', `upstream_${answer.kind}`, answer.message);
     }
-    const inputDecision = input.result.decision === 'redact' ? 'redact' : 'allow';
     if (answer.status !== 200) {
       // Upstream errors pass through (bounded), with our headers; the upstream's own credential problems stay ours.
-      const text = await readBounded(answer.body, 256 * 1024);
+      let text: string | undefined;
+      try {
+        text = await readBounded(answer.body, 256 * 1024);
+      } catch (e) {
+        return upstreamFailed(e, upstreamConfig.timeoutMs, controller.signal.aborted);
+      }
       facts.status = answer.status >= 500 ? 502 : answer.status;
       facts.reason = `upstream_status_${answer.status}`;
       if (answer.status === 401 || answer.status === 403) {
-        sendError(res, 502, { type: 'upstream_error', code: 'upstream_auth', message: 'the gateway could not authenticate to the upstream' }, headers);
+        sendError(res, 502, { type: 'upstream_error', code: 'upstream_auth', message: 'the gateway could not authenticate to the upstream' }, { ...headers, 'x-bulwark-decision': inputDecision });
       } else {
         sendJson(res, facts.status, text ?? JSON.stringify({ error: { message: 'upstream error', type: 'upstream_error', param: null, code: null } }), { ...headers, 'x-bulwark-decision': inputDecision });
       }
       record('system', 'error', [input.result]);
       return;
     }
+    answered = true;
     const isSse = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
     if (stream && isSse) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers, 'x-bulwark-decision': inputDecision });
       res.flushHeaders();
       const outcome = await relayStream(answer, res, policy, { ...context, prompt: undefined }, vault, controller.signal, spec.format);
-      usedTokens = outcome.completionTokens ?? 0;
+      completionTokens = outcome.completionTokens ?? (outcome.completionChars === undefined ? undefined : Math.ceil(outcome.completionChars / 4));
       facts.status = 200;
       facts.completionTokens = outcome.completionTokens;
       const decision = outcome.end === 'blocked' ? 'block' : decisionOf([input.result, outcome.result]);
@@ -179,10 +210,18 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
       return;
     }
     // 6. Non-streaming answer: read (bounded), output stage, answer.
-    const raw = await readBounded(answer.body, MAX_RESPONSE_BYTES);
+    // A reset or a stall while the body is read is an upstream failure like any other (it used to escape as a 500).
+    let raw: string | undefined;
+    try {
+      raw = await readBounded(answer.body, deps.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+    } catch (e) {
+      return upstreamFailed(e, upstreamConfig.timeoutMs, controller.signal.aborted);
+    }
     if (raw === undefined) return fail(502, 'upstream_error', 'upstream_response_too_large', 'the upstream answer is too large');
     const needsOutput = policy.stages.output.length > 0 || policy.stages.tool_call.length > 0 || policy.detectionsInBody || (policy.restoreRedactions && input.modified);
     if (!needsOutput) {
+      completionTokens = completionTokensIn(raw);
+      facts.completionTokens = completionTokens;
       facts.status = 200;
       sendJson(res, 200, raw, { ...headers, 'x-bulwark-decision': inputDecision });
       record('detection', inputDecision, [input.result]);
@@ -194,8 +233,9 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     } catch {
       return fail(502, 'upstream_error', 'upstream_invalid_json', 'the upstream answer is not valid JSON');
     }
-    usedTokens = Number((out['usage'] as { completion_tokens?: number } | undefined)?.completion_tokens ?? 0);
-    facts.completionTokens = usedTokens;
+    const reported = (out['usage'] as { completion_tokens?: unknown } | undefined)?.completion_tokens;
+    completionTokens = typeof reported === 'number' && reported >= 0 ? reported : undefined;
+    facts.completionTokens = completionTokens;
     const outTexts = spec.responseTexts(out);
     let restored = false;
     if (policy.restoreRedactions && input.modified) {
@@ -223,7 +263,8 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     sendJson(res, 200, text, { ...headers, 'x-bulwark-decision': decision });
     record('detection', decision, [input.result, output.result]);
   } finally {
-    admission.done(promptTokens + usedTokens);
+    if (!answered || !spec.generates) admission.done(promptTokens);
+    else admission.done(completionTokens === undefined ? admission.reservedTokens : promptTokens + completionTokens);
   }
 }
 

@@ -1,0 +1,211 @@
+// `npm run bench:gateway`: throughput, added latency, first streamed chunk and memory of the gateway, in one run on
+// the same machine with the same load generator: the stub upstream alone; the thinnest Node proxy (the ceiling);
+// Bulwark with no detectors; Bulwark with the default policy; and the Portkey gateway routed to the same stub.
+// Every server runs in its own process from dist/ (built first); the load generator (undici) runs here.
+// Writes bench/results/gateway.json. Flags: --quick.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import { Pool } from 'undici';
+import { repoPath } from '../scripts/train/data/types.js';
+import { percentile } from './lib/latency.js';
+
+const args = new Set(process.argv.slice(2));
+const DURATION_MS = args.has('--quick') ? 3000 : 8000;
+const CONNECTIONS = 32;
+const SEQUENTIAL = args.has('--quick') ? 500 : 2000;
+
+const BODY = JSON.stringify({
+  model: 'sim-naive',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant for an online shop. Answer briefly and politely.' },
+    { role: 'user', content: 'Hello! I ordered a blue jacket last week and it has not arrived yet. Can you tell me what the usual delivery time is and how I can track my parcel? Thanks a lot.' },
+  ],
+});
+const STREAM_BODY = JSON.stringify({ ...JSON.parse(BODY), stream: true });
+
+interface Target {
+  name: string;
+  url: string;
+  child?: ChildProcess;
+  headers: Record<string, string>;
+}
+
+function start(kind: string, upstream?: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [repoPath('bench', 'lib', 'gateway-servers.mjs'), kind, ...(upstream ? [upstream] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BULWARK_HOME: os.tmpdir() },
+  });
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => resolve({ url: line.trim(), child }));
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+}
+
+async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, [repoPath('node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js'), `--port=${port}`, '--headless'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, child };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('Portkey did not start');
+}
+
+function procStats(pid: number): { rssMiB: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssMiB: rss, cpuMs: (ticks * 1000) / 100 };
+}
+
+async function request(pool: Pool, path: string, headers: Record<string, string>, body: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
+  await r.body.text();
+  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}`);
+  return performance.now() - t0;
+}
+
+async function load(t: Target): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuMsPerRequest?: number; maxRssMiB?: number }> {
+  const u = new URL(t.url);
+  const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
+  const path = '/v1/chat/completions';
+  for (let i = 0; i < 200; i++) await request(pool, path, t.headers, BODY);
+  const before = t.child?.pid ? procStats(t.child.pid) : undefined;
+  let maxRss = before?.rssMiB ?? 0;
+  const sampler = setInterval(() => {
+    if (t.child?.pid) maxRss = Math.max(maxRss, procStats(t.child.pid).rssMiB);
+  }, 200);
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + DURATION_MS;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      try {
+        latencies.push(await request(pool, path, t.headers, BODY));
+      } catch {
+        errors++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const elapsed = performance.now() - started;
+  clearInterval(sampler);
+  const after = t.child?.pid ? procStats(t.child.pid) : undefined;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / (elapsed / 1000),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors,
+    ...(before && after ? { cpuMsPerRequest: (after.cpuMs - before.cpuMs) / latencies.length, maxRssMiB: maxRss } : {}),
+  };
+}
+
+async function sequential(t: Target, body: string, firstByte: boolean): Promise<{ p50: number; p99: number }> {
+  const u = new URL(t.url);
+  const pool = new Pool(u.origin, { connections: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < SEQUENTIAL + 100; i++) {
+    const t0 = performance.now();
+    const r = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...t.headers }, body });
+    if (firstByte) {
+      let first: number | undefined;
+      await new Promise<void>((resolve, reject) => {
+        r.body.on('data', () => {
+          first ??= performance.now() - t0;
+        });
+        r.body.once('end', resolve);
+        r.body.once('error', reject);
+      });
+      if (i >= 100 && first !== undefined) times.push(first);
+    } else {
+      await r.body.text();
+      if (i >= 100) times.push(performance.now() - t0);
+    }
+  }
+  await pool.close();
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+async function main(): Promise<void> {
+  const stub = await start('stub');
+  const targets: Target[] = [{ name: 'stub upstream alone', url: stub.url, child: stub.child, headers: {} }];
+  const thin = await start('thin', stub.url);
+  targets.push({ name: 'thinnest Node proxy (ceiling)', url: thin.url, child: thin.child, headers: {} });
+  const off = await start('bulwark-off', stub.url);
+  targets.push({ name: 'Bulwark, detectors off', url: off.url, child: off.child, headers: {} });
+  const def = await start('bulwark-default', stub.url);
+  targets.push({ name: 'Bulwark, default policy', url: def.url, child: def.child, headers: {} });
+  try {
+    const portkey = await startPortkey();
+    targets.push({
+      name: 'Portkey gateway 1.15.2',
+      url: portkey.url,
+      child: portkey.child,
+      headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${stub.url}/v1`, authorization: 'Bearer sk-bench' },
+    });
+  } catch (e) {
+    console.log(`Portkey not measured: ${(e as Error).message}`);
+  }
+
+  const results: Record<string, unknown>[] = [];
+  for (const t of targets) {
+    const throughput = await load(t);
+    const latency = await sequential(t, BODY, false);
+    const firstChunk = await sequential(t, STREAM_BODY, true);
+    results.push({ name: t.name, throughput, latency1Connection: latency, firstStreamedChunk: firstChunk });
+    console.log(
+      `${t.name.padEnd(32)} ${throughput.rps.toFixed(0).padStart(7)} req/s  p50 ${throughput.p50.toFixed(2)} ms  ` +
+        `1-conn p50 ${latency.p50.toFixed(3)} ms  first chunk p50 ${firstChunk.p50.toFixed(3)} ms` +
+        (throughput.cpuMsPerRequest !== undefined ? `  CPU ${throughput.cpuMsPerRequest.toFixed(3)} ms/req  max RSS ${throughput.maxRssMiB!.toFixed(0)} MiB` : '') +
+        (throughput.errors ? `  errors ${throughput.errors}` : ''),
+    );
+  }
+  const by = (name: string) => results.find((r) => String(r['name']).startsWith(name)) as { throughput: { rps: number }; latency1Connection: { p50: number }; firstStreamedChunk: { p50: number } } | undefined;
+  const stubR = by('stub')!;
+  const portkey = by('Portkey');
+  const ratios: Record<string, number> = {};
+  for (const name of ['thinnest', 'Bulwark, detectors off', 'Bulwark, default policy']) {
+    const r = by(name);
+    if (!r) continue;
+    ratios[`${name}: added p50 at 1 connection (ms)`] = r.latency1Connection.p50 - stubR.latency1Connection.p50;
+    ratios[`${name}: added first-chunk p50 (ms)`] = r.firstStreamedChunk.p50 - stubR.firstStreamedChunk.p50;
+    if (portkey) ratios[`${name}: throughput / Portkey`] = r.throughput.rps / portkey.throughput.rps;
+  }
+  const thinR = by('thinnest');
+  const offR = by('Bulwark, detectors off');
+  if (thinR && offR) ratios['Bulwark detectors off / thinnest proxy'] = offR.throughput.rps / thinR.throughput.rps;
+  console.log('\nratios:');
+  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k}: ${v.toFixed(3)}`);
+  const out = {
+    benchmark: 'gateway',
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, load: os.loadavg() },
+    durationMs: DURATION_MS,
+    connections: CONNECTIONS,
+    results,
+    ratios,
+  };
+  mkdirSync(repoPath('bench', 'results'), { recursive: true });
+  writeFileSync(repoPath('bench', 'results', 'gateway.json'), `${JSON.stringify(out, null, 2)}\n`);
+  for (const t of targets) t.child?.kill();
+}
+
+await main();

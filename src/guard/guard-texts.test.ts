@@ -1,0 +1,122 @@
+// Guarding the texts of one request or response: redactions written back through the setter, `modified` only for
+// real changes, a block stopping the scan of the texts after it.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Finding, Stage } from '../core/finding.js';
+import { defineDetector, type DetectFn, type Detector } from '../detectors/contract.js';
+import { createVault, restore } from '../detectors/redact.js';
+import { configureDetector, type ConfiguredDetector } from '../detectors/runner.js';
+import type { Action, CompiledPolicy, DetectorRule } from '../policy/types.js';
+import { guardTexts, type GuardTarget } from './guard-texts.js';
+
+function fake(id: string, detect: DetectFn): ConfiguredDetector {
+  const detector = defineDetector({ id, description: 'test detector', stages: ['input', 'output', 'tool_call', 'tool_result'], tags: {}, options: z.object({}), create: () => detect });
+  return { detector: detector as Detector<unknown>, detect };
+}
+
+function rule(configured: ConfiguredDetector, action: Action): DetectorRule {
+  return { detector: configured.detector.id, options: {}, action, budgetMs: 60_000, failMode: 'open', configured };
+}
+
+function policy(stages: Partial<Record<Stage, DetectorRule[]>>): CompiledPolicy {
+  return {
+    name: 'test',
+    stages: { input: [], output: [], tool_call: [], tool_result: [], ...stages },
+    streaming: { mode: 'holdback', windowChars: 256 },
+    detectionsInBody: false,
+    restoreRedactions: false,
+    logPromptText: false,
+  };
+}
+
+/** A target over one slot of `store`, the way chat-texts points into a parsed body. */
+function target(store: Record<string, string>, key: string, stage: Stage): GuardTarget {
+  return { stage, text: store[key]!, set: (t) => (store[key] = t) };
+}
+
+/** Finds every occurrence of `word` (a span per occurrence). */
+function words(id: string, word: string, withSpan = true): ConfiguredDetector {
+  return fake(id, (input) => {
+    const out: Finding[] = [];
+    for (let i = input.text.indexOf(word); i !== -1; i = input.text.indexOf(word, i + 1)) {
+      out.push({ detector: id, category: word.toLowerCase(), score: 0.9, severity: 'high', ...(withSpan ? { span: { start: i, end: i + word.length } } : {}), tags: {} });
+    }
+    return out;
+  });
+}
+
+const pii = configureDetector('pii', {});
+
+describe('guardTexts', () => {
+  it('redacts in place through the setter and reports modified', async () => {
+    const body = { a: 'mail me at jane.doe@acme-mail.net', b: 'nothing here', c: 'or bob.ray@acme-mail.net, jane.doe@acme-mail.net' };
+    const vault = createVault();
+    const outcome = await guardTexts(policy({ output: [rule(pii, 'redact')] }), [target(body, 'a', 'output'), target(body, 'b', 'output'), target(body, 'c', 'output')], undefined, vault);
+    expect(outcome.modified).toBe(true);
+    expect(outcome.result.decision).toBe('redact');
+    expect(body).toEqual({ a: 'mail me at [EMAIL_1]', b: 'nothing here', c: 'or [EMAIL_2], [EMAIL_1]' });
+    // One vault over the texts: one value keeps one placeholder, and it restores.
+    expect(restore(body.c, vault)).toBe('or bob.ray@acme-mail.net, jane.doe@acme-mail.net');
+    // Spans in the result point into the texts as they were scanned.
+    expect(outcome.result.findings.map((f) => f.span)).toEqual([{ start: 11, end: 33 }, { start: 3, end: 24 }, { start: 26, end: 48 }]);
+  });
+
+  it('not modified when nothing is redacted: flags, redact findings without a span, or no finding', async () => {
+    const body = { a: 'a SECRET word', b: 'and another' };
+    const targets = (): GuardTarget[] => [target(body, 'a', 'input'), target(body, 'b', 'input')];
+    const flagged = await guardTexts(policy({ input: [rule(words('w', 'SECRET'), 'flag')] }), targets(), undefined, createVault());
+    expect(flagged).toMatchObject({ modified: false, result: { decision: 'allow' } });
+    expect(flagged.result.findings).toHaveLength(1);
+    const spanless = await guardTexts(policy({ input: [rule(words('w', 'SECRET', false), 'redact')] }), targets(), undefined, createVault());
+    expect(spanless).toMatchObject({ modified: false, result: { decision: 'allow' } });
+    const clean = await guardTexts(policy({ input: [rule(words('w', 'ABSENT'), 'redact')] }), targets(), undefined, createVault());
+    expect(clean).toMatchObject({ modified: false, result: { decision: 'allow', findings: [] } });
+    expect(body).toEqual({ a: 'a SECRET word', b: 'and another' });
+  });
+
+  it('a block stops the texts after it: they are neither scanned nor redacted', async () => {
+    const scanned: string[] = [];
+    const spy = fake('spy', (input) => {
+      scanned.push(input.text);
+      return [];
+    });
+    const body = { a: 'BAD input', b: 'a SECRET', c: 'later text' };
+    const p = policy({ input: [rule(words('bad', 'BAD'), 'block'), rule(spy, 'flag')], tool_result: [rule(words('s', 'SECRET'), 'redact'), rule(spy, 'flag')] });
+    const outcome = await guardTexts(p, [target(body, 'a', 'input'), target(body, 'b', 'tool_result'), target(body, 'c', 'input')], undefined, createVault());
+    expect(outcome.result.decision).toBe('block');
+    expect(outcome.result.blockedBy).toMatchObject({ detector: 'bad', category: 'bad' });
+    expect(outcome.modified).toBe(false);
+    expect(scanned).toEqual(['BAD input']);
+    expect(body.b).toBe('a SECRET');
+  });
+
+  it('a block after a redaction keeps the redaction already written (modified) and reports block', async () => {
+    const body = { a: 'a SECRET', b: 'BAD' };
+    const p = policy({ input: [rule(words('s', 'SECRET'), 'redact'), rule(words('bad', 'BAD'), 'block')] });
+    const outcome = await guardTexts(p, [target(body, 'a', 'input'), target(body, 'b', 'input')], undefined, createVault());
+    expect(outcome).toMatchObject({ modified: true, result: { decision: 'block' } });
+    expect(body.a).toBe('a [SECRET_1]');
+  });
+
+  it('each text is checked with the rules of its own stage; a stage without rules is skipped', async () => {
+    const body = { a: 'SECRET in input', b: 'SECRET in a tool call', c: 'SECRET in a tool result' };
+    const p = policy({ tool_call: [rule(words('s', 'SECRET'), 'redact')] });
+    const outcome = await guardTexts(p, [target(body, 'a', 'input'), target(body, 'b', 'tool_call'), target(body, 'c', 'tool_result')], undefined, createVault());
+    expect(outcome.modified).toBe(true);
+    expect(body).toEqual({ a: 'SECRET in input', b: '[SECRET_1] in a tool call', c: 'SECRET in a tool result' });
+    const none = await guardTexts(policy({}), [target(body, 'a', 'input')], undefined, createVault());
+    expect(none).toEqual({ result: { decision: 'allow', findings: [], failures: [] }, modified: false });
+  });
+
+  it('passes the context to the detectors; no targets is a clean allow', async () => {
+    let seen: unknown;
+    const spy = fake('spy', (input) => {
+      seen = input.context;
+      return [];
+    });
+    const body = { a: 'text' };
+    await guardTexts(policy({ output: [rule(spy, 'flag')] }), [target(body, 'a', 'output')], { systemPrompt: 'sys' }, createVault());
+    expect(seen).toEqual({ systemPrompt: 'sys' });
+    expect(await guardTexts(policy({ output: [rule(spy, 'flag')] }), [], undefined, createVault())).toEqual({ result: { decision: 'allow', findings: [], failures: [] }, modified: false });
+  });
+});
