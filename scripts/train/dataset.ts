@@ -4,6 +4,7 @@ import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
 import { loadHandwritten } from './data/handwritten.js';
 import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
+import { generateGenericRequests } from './data/synthetic/generic-requests.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
 import { generateNumberTexts } from './data/synthetic/numbers.js';
 import { generateFromPhrasebooks } from './data/synthetic/phrasebook.js';
@@ -58,6 +59,7 @@ export function buildDataset(): SplitExample[] {
     ...generateAboutAi(),
     ...generateFromPhrasebooks(),
     ...generateNumberTexts(),
+    ...generateGenericRequests(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
     ...generateBenignTasks(

@@ -14,6 +14,7 @@ const SETS: { file: string; head: 'injection' | 'harmful' }[] = [
   { file: 'pi-benign-chat.jsonl', head: 'injection' },
   { file: 'harmful-requests.jsonl', head: 'harmful' },
   { file: 'safe-but-scary.jsonl', head: 'harmful' },
+  { file: 'pi-benign-chat.jsonl', head: 'harmful' },
 ];
 
 export function evalDev(model: LinearModel, log: (msg: string) => void): void {
