@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   ERR_STORE: 'the store could not be opened, migrated, read or written',
   ERR_KEY_NOT_FOUND: 'no API key has this id or name',
   ERR_KEY_CONFLICT: 'an active API key already has this name',
+  ERR_SINK: 'a sink could not deliver security events',
+  ERR_SINK_CONFIG: 'a sink URL or option is invalid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
