@@ -1,5 +1,7 @@
 // The store's tables as kysely types: portable to PostgreSQL (TEXT ids, ISO 8601 UTC timestamps, JSON as TEXT).
 import type { Generated } from 'kysely';
+import type { OutboxTables } from './schema-outbox.js';
+import type { ResponseTables } from './schema-responses.js';
 
 export interface ApiKeysTable {
   /** Non-secret key id, the `<id>` of `bwk_<id>_<secret>`. */
@@ -51,7 +53,7 @@ export interface RevisionsTable {
   value: Generated<number>;
 }
 
-export interface Database {
+export interface Database extends OutboxTables, ResponseTables {
   api_keys: ApiKeysTable;
   security_events: SecurityEventsTable;
   revisions: RevisionsTable;

@@ -2,10 +2,14 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { BulwarkError } from '../../core/errors.js';
 import { keysAndEvents } from './0001-keys-and-events.js';
+import { outbox } from './0002-outbox.js';
+import { responses } from './0003-responses.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never rename or edit a shipped one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-keys-and-events': keysAndEvents,
+  '0002-outbox': outbox,
+  '0003-responses': responses,
 });
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };
