@@ -77,6 +77,29 @@ describe('health endpoints', () => {
     expect((await fetch(`${gw.url}/nope`)).status).toBe(404);
     expect((await fetch(`${gw.url}/v1/chat/completions`)).status).toBe(405);
   });
+
+  it('every answer carries x-request-id and x-bulwark-decision, not only the guarded routes', async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const { key } = await gw.store.keys.create({ name: 'headers', models: ['sim-*'] });
+    const cases: [string, RequestInit, number, string][] = [
+      ['/healthz', {}, 200, 'allow'],
+      ['/readyz', {}, 200, 'allow'],
+      ['/v1/models', { headers: { authorization: `Bearer ${key}` } }, 200, 'allow'],
+      ['/v1/models', {}, 401, 'block'],
+      ['/nope', {}, 404, 'block'],
+      ['/v1/chat/completions', {}, 405, 'block'],
+      ['/api/v2/chat/completions-detection', { method: 'POST', body: '{}' }, 401, 'block'],
+    ];
+    const ids = new Set<string>();
+    for (const [path, init, status, decision] of cases) {
+      const r = await fetch(`${gw.url}${path}`, init);
+      await r.arrayBuffer();
+      expect([path, r.status, r.headers.get('x-bulwark-decision')]).toEqual([path, status, decision]);
+      expect(r.headers.get('x-request-id')).toMatch(uuid);
+      ids.add(r.headers.get('x-request-id')!);
+    }
+    expect(ids.size).toBe(cases.length);
+  });
 });
 
 describe('graceful shutdown', () => {

@@ -1,5 +1,6 @@
 // The gateway's HTTP server: node:http with a fixed route table (no framework on the hot path), health endpoints,
 // and a graceful shutdown that lets in-flight requests and streams finish.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayDeps } from './deps.js';
@@ -33,12 +34,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (path === CHAT_COMPLETIONS.route) return handleGuarded(CHAT_COMPLETIONS, deps, req, res);
       if (path === COMPLETIONS.route) return handleGuarded(COMPLETIONS, deps, req, res);
       if (path === EMBEDDINGS.route) return handleGuarded(EMBEDDINGS, deps, req, res);
+    }
+    // The guarded routes set their own request id and decision; every other answer carries them too.
+    res.setHeader('x-request-id', randomUUID());
+    res.setHeader('x-bulwark-decision', 'allow');
+    if (method === 'POST') {
       if (path === '/api/v2/chat/completions-detection') return handleFmsDetection(deps, req, res);
     } else if (method === 'GET') {
       if (path === '/v1/models') return handleModels(deps, req, res);
       if (path === '/healthz') return sendJson(res, 200, '{"status":"ok"}');
       if (path === '/readyz') return sendJson(res, closing ? 503 : 200, closing ? '{"status":"closing"}' : '{"status":"ready"}');
     }
+    res.setHeader('x-bulwark-decision', 'block');
     const known = path === CHAT_COMPLETIONS.route || path === COMPLETIONS.route || path === EMBEDDINGS.route || path === '/v1/models';
     sendError(res, known ? 405 : 404, { type: 'invalid_request_error', code: known ? 'method_not_allowed' : 'not_found', message: known ? `${method} is not allowed on ${path}` : `no route ${path}` });
   };

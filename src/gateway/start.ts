@@ -1,6 +1,7 @@
 // Builds a running gateway from a validated configuration: compiled policies, upstream clients with their own
 // credentials, the store (API keys, events), authentication, limits; refuses unsafe bindings.
 import { BulwarkError } from '../core/errors.js';
+import { warmUpDetectors } from '../guard/warm-up.js';
 import { compileConfig } from '../policy/compile.js';
 import type { BulwarkConfig } from '../policy/schema.js';
 import { resolveUpstreamKeys } from '../policy/secrets.js';
@@ -50,6 +51,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   if (anonymous && !LOOPBACK.test(host)) options.log?.('warn', 'serving without authentication on a non-loopback address (--insecure)', { host });
   const compiled = compileConfig(config);
+  await warmUpDetectors(compiled.policies.values());
   const keys = await resolveUpstreamKeys(compiled.upstreams, {});
   const upstreams = new Map(compiled.upstreams.map((u) => [u.name, new UpstreamClient(u, keys.get(u.name))]));
   const store = await openStore(options.storeUrl === undefined ? { busyTimeoutMs: 250 } : { url: options.storeUrl, busyTimeoutMs: 250 });

@@ -239,6 +239,20 @@ describe('runStage failures and fail modes', () => {
     expect(closed.decision).toBe('block');
     expect(closed.blockedBy).toMatchObject({ detector: 'slow-sync', category: 'ERR_DETECTOR_TIMEOUT' });
   });
+
+  it('grows the budget with the text: budgetMsPerKb per KB on top of budgetMs', async () => {
+    // 5 ms of work: over a 1 ms budget for 4 characters, within 1 ms + 1 ms/KB × 64 KB for a 64 KB text.
+    const slowSync = fake('slow-sync', () => {
+      busy(5);
+      return [];
+    });
+    const small = await runStage([{ ...rule(slowSync, 'block', 'closed', 1), budgetMsPerKb: 1 }], 'text', 'output');
+    expect(small.decision).toBe('block');
+    expect(small.failures[0]?.message).toMatch(/budget 1 ms$/);
+    const large = await runStage([{ ...rule(slowSync, 'block', 'closed', 1), budgetMsPerKb: 1 }], 'x'.repeat(64 * 1024), 'output');
+    expect(large.failures).toEqual([]);
+    expect(large.decision).toBe('allow');
+  });
 });
 
 describe('runStage with real detectors', () => {

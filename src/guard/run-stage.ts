@@ -96,6 +96,7 @@ export async function runStage(
   const findings: RuledFinding[] = [];
   const failures: DetectorFailure[] = [];
   const input = { text, stage, context };
+  const kb = text.length / 1024;
 
   for (const rule of rules) {
     const { detector, detect } = rule.configured;
@@ -103,12 +104,13 @@ export async function runStage(
     shared ??= analyzeText(text);
     const ctx = new DetectorContext(shared);
     const started = performance.now();
+    const budgetMs = rule.budgetMs + (rule.budgetMsPerKb ?? 0) * kb;
     let result: Finding[] | undefined;
     let failure: DetectorFailure | undefined;
     try {
       const out = detect(input, ctx);
       if (out instanceof Promise) {
-        const timer = timeout(rule.budgetMs, () => ctx.abort());
+        const timer = timeout(budgetMs, () => ctx.abort());
         try {
           result = await Promise.race([out, timer.promise]);
         } finally {
@@ -117,8 +119,8 @@ export async function runStage(
       } else {
         result = out;
         const elapsed = performance.now() - started;
-        if (elapsed > rule.budgetMs) {
-          failure = { detector: detector.id, code: 'ERR_DETECTOR_TIMEOUT', message: `took ${elapsed.toFixed(1)} ms, budget ${rule.budgetMs} ms`, failMode: rule.failMode };
+        if (elapsed > budgetMs) {
+          failure = { detector: detector.id, code: 'ERR_DETECTOR_TIMEOUT', message: `took ${elapsed.toFixed(1)} ms, budget ${Number(budgetMs.toFixed(1))} ms`, failMode: rule.failMode };
         }
       }
     } catch (e) {

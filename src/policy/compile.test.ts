@@ -79,9 +79,9 @@ describe('compileConfig: policies', () => {
 
   it('refuses a configuration that did not go through the loader', () => {
     const c = parseConfig(CONFIG, 'c.yaml');
-    const broken = { ...c, policies: { ...c.policies, default: { ...c.policies.default!, input: [{ detector: 'nope', action: 'block', budgetMs: 1, options: {} }] } } } as BulwarkConfig;
+    const broken = { ...c, policies: { ...c.policies, default: { ...c.policies.default!, input: [{ detector: 'nope', action: 'block', budgetMs: 1, budgetMsPerKb: 0, options: {} }] } } } as BulwarkConfig;
     expect(() => compileConfig(broken)).toThrow(expect.objectContaining({ code: 'ERR_DETECTOR_UNKNOWN' }));
-    const badOptions = { ...c, policies: { default: { ...c.policies.default!, input: [{ detector: 'pii', action: 'block', budgetMs: 1, options: { nope: 1 } }] } } } as BulwarkConfig;
+    const badOptions = { ...c, policies: { default: { ...c.policies.default!, input: [{ detector: 'pii', action: 'block', budgetMs: 1, budgetMsPerKb: 0, options: { nope: 1 } }] } } } as BulwarkConfig;
     expect(() => compileConfig(badOptions)).toThrow(expect.objectContaining({ code: 'ERR_DETECTOR_OPTIONS' }));
     expect(() => compileConfig({ ...c, defaultPolicy: 'gone' })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
   });

@@ -2,6 +2,7 @@
 import { BulwarkError } from '../core/errors.js';
 import { STAGES, type Stage } from '../core/finding.js';
 import type { ConfiguredDetector } from '../detectors/runner.js';
+import { compileRules } from '../monitor/rules/rule-set.js';
 import { builtinDetectors, ruleOptions, type DetectorLookup } from './detector-lookup.js';
 import { compileGlob, compileGlobs, type GlobMatcher } from './glob.js';
 import type { BulwarkConfig, PolicyConfig, RuleConfig } from './schema.js';
@@ -50,6 +51,8 @@ export function compileConfig(config: BulwarkConfig, options: CompileOptions = {
     }),
   );
   const modelRoutes = upstreams.map((u) => ({ match: compileGlobs(u.models), upstream: u }));
+  const registry = options.registry ?? builtinDetectors;
+  const alerts = compileRules(config.alerts ?? [], { detectorIds: registry.detectors.map((d) => d.id) });
 
   return Object.freeze({
     server: Object.freeze({ ...config.server }),
@@ -59,6 +62,7 @@ export function compileConfig(config: BulwarkConfig, options: CompileOptions = {
     policies,
     defaultPolicy,
     anonymousPolicy,
+    alerts,
     selectPolicy(path: string, principal?: PrincipalRef): CompiledPolicy | undefined {
       for (const r of routes) {
         if (!r.path(path)) continue;
@@ -116,6 +120,7 @@ function compilePolicy(name: string, policy: PolicyConfig, build: BuildDetector)
           options,
           action: rule.action,
           budgetMs: rule.budgetMs,
+          budgetMsPerKb: rule.budgetMsPerKb,
           // A rule meant to block keeps blocking when it cannot decide; flag and redact rules let the text through.
           failMode: rule.failMode ?? (rule.action === 'block' ? 'closed' : 'open'),
           configured,

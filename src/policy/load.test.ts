@@ -72,7 +72,7 @@ describe('parseConfig: valid files', () => {
   it('accepts the documented example and applies defaults', () => {
     const c = parseConfig(EXAMPLE, 'bulwark.yaml');
     expect(c.upstreams[0]).toEqual({ name: 'local', url: 'http://127.0.0.1:8000/v1', models: ['*'], apiKey: { env: 'OPENAI_API_KEY' }, timeoutMs: 60000 });
-    expect(c.policies.default?.input[1]).toEqual({ detector: 'harmful-request', action: 'block', budgetMs: 10, options: {} });
+    expect(c.policies.default?.input[1]).toEqual({ detector: 'harmful-request', action: 'block', budgetMs: 10, budgetMsPerKb: 0.5, options: {} });
     expect(c.policies.strict?.output).toEqual([]);
     expect(c.policies.strict?.streaming).toEqual({ mode: 'holdback', windowChars: 256 });
     expect(c.auth.jwt?.algorithms).toEqual(['RS256']);
@@ -89,7 +89,7 @@ describe('parseConfig: valid files', () => {
     const c = parseConfig(MINIMAL, 'min.yaml');
     expect(Object.keys(c.policies)).toEqual(['default']);
     expect(c.policies.default).toEqual(policySchema.parse(DEFAULT_POLICY));
-    expect(c.server).toEqual({ port: 8787, host: '127.0.0.1', bodyLimitBytes: 1048576 });
+    expect(c.server).toEqual({ port: 8787, host: '127.0.0.1', bodyLimitBytes: 1048576, maxResponseBytes: 32 * 1024 * 1024 });
     expect(c.auth).toEqual({ apiKeys: { enabled: true }, anonymous: { enabled: false } });
     expect(c.defaultPolicy).toBe('default');
   });

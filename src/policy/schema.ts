@@ -1,9 +1,17 @@
-// The zod schema of bulwark.yaml: server, upstreams, auth, limits, policies, routes (strict: unknown keys are errors).
+// The zod schema of bulwark.yaml: server, upstreams, auth, limits, policies, routes, alerts (strict: unknown keys are errors).
 import { z } from 'zod';
+import { alertsSchema } from '../monitor/rules/alert-schema.js';
 
 /** Time budget of a rule that names none: covers a ~40 KB text for the slowest shipped detector (measured 3.7 ms / 16 KB). */
 export const DEFAULT_BUDGET_MS = 10;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Budget added per KB of scanned text, so that a long answer is not failed for being long: the slowest shipped
+ * detector costs ~0.23 ms per KB on one core (3.7 ms / 16 KB); twice that leaves room for a loaded machine.
+ */
+export const DEFAULT_BUDGET_MS_PER_KB = 0.5;
+/** Largest non-streaming upstream answer read into memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export const ACTIONS = ['block', 'redact', 'flag'] as const;
 export const FAIL_MODES = ['open', 'closed'] as const;
@@ -86,6 +94,12 @@ export const serverSchema = z.strictObject({
   port: z.int().min(0).max(65535).default(8787),
   host: z.string().min(1).max(255).default('127.0.0.1'),
   bodyLimitBytes: z.int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_BODY_LIMIT_BYTES),
+  maxResponseBytes: z
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(DEFAULT_MAX_RESPONSE_BYTES)
+    .describe('largest non-streaming upstream answer the gateway reads (a larger one is answered 502)'),
 });
 
 export const jwtSchema = z
@@ -135,6 +149,12 @@ export const ruleSchema = z.strictObject({
   action: z.enum(ACTIONS),
   threshold: z.number().min(0).max(1).optional().describe("merged into the detector's options"),
   budgetMs: z.number().positive().max(60_000).default(DEFAULT_BUDGET_MS),
+  budgetMsPerKb: z
+    .number()
+    .min(0)
+    .max(1_000)
+    .default(DEFAULT_BUDGET_MS_PER_KB)
+    .describe('added to budgetMs for every KB of text scanned (the budget grows with the text)'),
   failMode: z.enum(FAIL_MODES).optional().describe('what a failed or timed-out detector does; default: closed for block, open otherwise'),
   options: z.record(z.string(), z.unknown()).default({}).describe("the detector's own options, validated against its schema"),
 });
@@ -176,6 +196,7 @@ export const configSchema = z
     policies: z.record(nameSchema, policySchema).optional().describe('named policies; omitted: the built-in default policy'),
     routes: z.array(routeSchema).max(1024).default([]).describe('first match wins; no match: the principal\'s policy, then defaultPolicy'),
     defaultPolicy: nameSchema.default('default'),
+    alerts: alertsSchema,
   })
   .describe('Bulwark gateway configuration (bulwark.yaml)');
 

@@ -1,6 +1,7 @@
 // The compiled policy: what the guard pipeline and the gateway read at run time (the YAML schema lives in schema.ts).
 import type { Stage } from '../core/finding.js';
 import type { ConfiguredDetector } from '../detectors/runner.js';
+import type { RuleSet } from '../monitor/rules/rule-set.js';
 import type { AuthConfig, LimitsConfig, SecretRef, ServerConfig } from './schema.js';
 
 export type Action = 'block' | 'redact' | 'flag';
@@ -16,6 +17,8 @@ export interface DetectorRule {
   action: Action;
   /** Time budget per call; a detector that exceeds it is treated per `failMode`. */
   budgetMs: number;
+  /** Added to budgetMs per KB of scanned text. */
+  budgetMsPerKb?: number;
   /** open: a failed or timed-out detector lets the text pass (recorded); closed: it blocks. */
   failMode: FailMode;
   /** Built once when the configuration is compiled (shared by rules with equal options); call `configured.detect`. */
@@ -68,6 +71,8 @@ export interface CompiledConfig {
   defaultPolicy: CompiledPolicy;
   /** auth.anonymous.policy, or the default policy. */
   anonymousPolicy: CompiledPolicy;
+  /** The `alerts:` rules, ready for a RuleEngine (src/monitor/rules/engine.ts). */
+  alerts: RuleSet;
   /**
    * The policy for a request: the first route whose path glob (and principal glob, if any) matches; else the
    * principal's own policy; else the default. Undefined only when the principal names a policy that does not

@@ -53,7 +53,7 @@ export async function handleFmsDetection(deps: GatewayDeps, req: IncomingMessage
   const auth = await deps.auth.authenticate(req);
   if (!auth.ok) {
     facts.status = auth.response.status;
-    res.writeHead(auth.response.status, { ...auth.response.headers, ...headers, 'content-length': Buffer.byteLength(auth.response.body) });
+    res.writeHead(auth.response.status, { ...auth.response.headers, ...headers, 'x-bulwark-decision': 'block', 'content-length': Buffer.byteLength(auth.response.body) });
     res.end(auth.response.body);
     deps.events.append(requestEvent('auth', 'block', facts));
     return;

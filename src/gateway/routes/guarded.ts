@@ -213,7 +213,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     // A reset or a stall while the body is read is an upstream failure like any other (it used to escape as a 500).
     let raw: string | undefined;
     try {
-      raw = await readBounded(answer.body, deps.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+      raw = await readBounded(answer.body, deps.maxResponseBytes ?? deps.config.server.maxResponseBytes ?? MAX_RESPONSE_BYTES);
     } catch (e) {
       return upstreamFailed(e, upstreamConfig.timeoutMs, controller.signal.aborted);
     }

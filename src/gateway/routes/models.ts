@@ -8,7 +8,7 @@ import { isFailure } from '../upstream.js';
 export async function handleModels(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const auth = await deps.auth.authenticate(req);
   if (!auth.ok) {
-    res.writeHead(auth.response.status, { ...auth.response.headers, 'content-length': Buffer.byteLength(auth.response.body) });
+    res.writeHead(auth.response.status, { ...auth.response.headers, 'x-bulwark-decision': 'block', 'content-length': Buffer.byteLength(auth.response.body) });
     res.end(auth.response.body);
     return;
   }
