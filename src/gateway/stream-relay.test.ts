@@ -430,3 +430,49 @@ describe('relayStream: usage and restore', () => {
     expect(JSON.parse(calls.map((c) => (c['function'] as Json)['arguments']).join(''))).toEqual({ to: 'jane.doe@acme-mail.net', body: 'hello' });
   });
 });
+
+describe('relayStream: back-pressure', () => {
+  it('stops reading the upstream while the client socket needs draining, and goes on after drain', async () => {
+    const { EventEmitter } = await import('node:events');
+    const emitter = new EventEmitter();
+    const writes: string[] = [];
+    let needDrain = false;
+    let ended = false;
+    // defineProperties, not Object.assign: assign would copy the getters' current values instead of the getters.
+    const res = Object.defineProperties(emitter, {
+      destroyed: { value: false },
+      writableEnded: { get: () => ended },
+      writableNeedDrain: { get: () => needDrain },
+    });
+    Object.assign(res, {
+      write(chunk: string) {
+        writes.push(chunk);
+        needDrain = true; // every write fills the socket buffer
+        return false;
+      },
+      end() {
+        ended = true;
+      },
+    });
+    const pieces = [roleChunk(), ...deltas('A calm and ordinary answer about gardening. '.repeat(8), 20).map((d) => contentChunk(d)), finishChunk(), DONE];
+    let read = 0;
+    const upstream = upstreamOf(pieces, { before: (i) => (read = i + 1) });
+    const done = relayStream(upstream, res as unknown as ServerResponse, policy({ streaming: { mode: 'holdback', windowChars: 8 } }), undefined, createVault(), new AbortController().signal, 'chat');
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    await settle();
+    const stalledAt = read;
+    expect(stalledAt).toBeLessThan(pieces.length);
+    await settle();
+    expect(read).toBe(stalledAt); // nothing more was read while the client did not drain
+    while (!ended) {
+      needDrain = false;
+      emitter.emit('drain');
+      await settle();
+    }
+    expect(read).toBe(pieces.length);
+    expect((await done).end).toBe('done');
+    expect(writes.join('')).toContain('[DONE]');
+  });
+});

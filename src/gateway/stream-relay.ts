@@ -278,6 +278,9 @@ export async function relayStream(
         const outcome = await handle(ev);
         if (outcome) return outcome;
       }
+      // A slow client: stop reading the upstream until the socket drains, so memory stays bounded by the
+      // socket buffers instead of growing with everything the model sends.
+      if (res.writableNeedDrain) await drained(res);
     }
     // The body ended: a last event without its blank line still counts.
     for (const ev of parser.flush()) {
@@ -298,4 +301,18 @@ export async function relayStream(
   write(errorEvent('upstream_error', 'upstream_incomplete', 'the upstream stream ended without [DONE]'));
   res.end();
   return ended('upstream_error', 'no [DONE]');
+}
+
+/** Resolves when `res` drains or closes (whichever comes first). */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
