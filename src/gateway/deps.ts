@@ -4,6 +4,7 @@ import type { SecurityEvent } from '../core/event.js';
 import type { CompiledConfig } from '../policy/types.js';
 import type { HttpErrorResponse } from './auth/auth-error.js';
 import type { Principal } from './auth/principal.js';
+import type { RequestFacts } from './request-event.js';
 import type { UpstreamClient } from './upstream.js';
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reason: string; response: HttpErrorResponse };
@@ -30,6 +31,9 @@ export interface EventSink {
   append(event: SecurityEvent): void;
 }
 
+/** Told about every request event after it is recorded: metrics, tracing, alert rules (wired in start.ts). */
+export type RequestObserver = (event: SecurityEvent, facts: RequestFacts, req: IncomingMessage) => void;
+
 export interface GatewayDeps {
   config: CompiledConfig;
   /** One client per configured upstream, by name. */
@@ -41,5 +45,8 @@ export interface GatewayDeps {
   estimateTokens(text: string): number;
   /** Largest non-streaming upstream answer the gateway reads (default 32 MiB); larger ones get 502. */
   maxResponseBytes?: number;
+  observe?: RequestObserver;
+  /** Prometheus exposition served at GET /metrics. */
+  metrics?: { readonly contentType: string; metricsText(): Promise<string> };
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

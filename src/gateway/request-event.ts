@@ -16,6 +16,10 @@ export interface RequestFacts {
   promptTokens?: number;
   completionTokens?: number;
   reason?: string;
+  /** Time to the upstream's response headers (ms) and its status, when it was called. */
+  upstreamMs?: number;
+  upstreamStatus?: number;
+  maxTokens?: number;
 }
 
 export function requestEvent(
@@ -26,7 +30,12 @@ export function requestEvent(
   stage?: Stage,
   extra: Record<string, unknown> = {},
 ): SecurityEvent {
-  const findings = results.flatMap((r) => r?.findings ?? []).map(({ action, ...f }) => ({ ...f, metadata: { ...f.metadata, action } }));
+  // results[0] is the request side (input, tool results), results[1] the answer side (output, tool calls).
+  const findings = [];
+  for (let i = 0; i < results.length; i++) {
+    const side = i === 0 ? 'input' : 'output';
+    for (const { action, ...f } of results[i]?.findings ?? []) findings.push({ ...f, metadata: { ...f.metadata, action, stage: side } });
+  }
   const failures = results.flatMap((r) => r?.failures ?? []);
   const attributes: Record<string, unknown> = {
     route: facts.route,
@@ -40,5 +49,7 @@ export function requestEvent(
   if (facts.promptTokens !== undefined) attributes['promptTokens'] = facts.promptTokens;
   if (facts.completionTokens !== undefined) attributes['completionTokens'] = facts.completionTokens;
   if (facts.reason !== undefined) attributes['reason'] = facts.reason;
+  if (facts.upstreamMs !== undefined) attributes['upstreamMs'] = Math.round(facts.upstreamMs * 1000) / 1000;
+  if (facts.upstreamStatus !== undefined) attributes['upstreamStatus'] = facts.upstreamStatus;
   return createEvent({ kind, source: 'guard', decision, stage, principal: facts.principal, requestId: facts.requestId, findings, failures, attributes });
 }

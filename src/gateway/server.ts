@@ -43,6 +43,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     } else if (method === 'GET') {
       if (path === '/v1/models') return handleModels(deps, req, res);
       if (path === '/healthz') return sendJson(res, 200, '{"status":"ok"}');
+      if (path === '/metrics' && deps.metrics) {
+        const body = await deps.metrics.metricsText();
+        res.writeHead(200, { 'content-type': deps.metrics.contentType, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
       if (path === '/readyz') return sendJson(res, closing ? 503 : 200, closing ? '{"status":"closing"}' : '{"status":"ready"}');
     }
     res.setHeader('x-bulwark-decision', 'block');

@@ -13,6 +13,8 @@ import type { GatewayDeps } from './deps.js';
 import { createLimiter } from './limiter.js';
 import { TokenCounter } from './limits/token-count.js';
 import { createGateway, type Gateway } from './server.js';
+import { BulwarkMetrics } from '../monitor/metrics.js';
+import { requestSummaryFromEvent } from '../monitor/metrics-summary.js';
 import { UpstreamClient } from './upstream.js';
 
 export interface StartOptions {
@@ -74,6 +76,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ...(anonymous ? { anonymous: anonymousPrincipal(config.auth.anonymous.policy ? { policy: config.auth.anonymous.policy } : {}) } : {}),
   });
   const counter = new TokenCounter({ mode: 'estimate' });
+  const metrics = new BulwarkMetrics({ defaultMetrics: true, knownModels: (m) => compiled.routeModel(m) !== undefined });
   const deps: GatewayDeps = {
     config: compiled,
     upstreams,
@@ -82,6 +85,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     events: store.events,
     estimateTokens: (text) => counter.count(text),
     log: options.log,
+    metrics,
+    observe: (event, facts) => {
+      metrics.observeRequest(
+        requestSummaryFromEvent(event, {
+          ...(facts.upstreamMs === undefined ? {} : { upstreamMs: facts.upstreamMs }),
+          ...(facts.upstreamStatus === undefined ? {} : { upstreamStatus: facts.upstreamStatus }),
+          ...(facts.maxTokens === undefined ? {} : { maxTokens: facts.maxTokens }),
+        }),
+      );
+    },
     ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   };
   const gateway = createGateway(deps);

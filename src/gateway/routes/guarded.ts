@@ -60,7 +60,9 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   const headers: Record<string, string> = { 'x-request-id': requestId };
   const facts: RequestFacts = { requestId, route: spec.route, status: 0, startedAt: performance.now() };
   const record = (kind: Parameters<typeof requestEvent>[0], decision: Parameters<typeof requestEvent>[1], results: (StageResult | undefined)[] = [], extra?: Record<string, unknown>): void => {
-    deps.events.append(requestEvent(kind, decision, facts, results, undefined, extra));
+    const event = requestEvent(kind, decision, facts, results, undefined, extra);
+    deps.events.append(event);
+    deps.observe?.(event, facts, req);
   };
   // Until the input stage has passed, a refusal is the gateway's `block`; after it, an upstream failure keeps the
   // input's decision in the header (the request was allowed, the upstream failed) and `error` in the event.
@@ -121,6 +123,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     return fail(400, 'invalid_request_error', 'too_many_messages', `at most ${limits.maxMessages} messages or inputs per request`, 'limit');
   }
   const maxTokens = json['max_completion_tokens'] ?? json['max_tokens'];
+  if (typeof maxTokens === 'number') facts.maxTokens = maxTokens;
   if (maxTokens !== undefined && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1 || (limits.maxTokens !== undefined && maxTokens > limits.maxTokens))) {
     return fail(400, 'invalid_request_error', 'max_tokens_invalid', `max_tokens must be an integer between 1 and ${limits.maxTokens ?? 'the model limit'}`, 'limit');
   }
@@ -171,7 +174,10 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     const forward = input.modified ? JSON.stringify(json) : body.body;
     const inputDecision = input.result.decision === 'redact' ? 'redact' : 'allow';
     headerDecision = inputDecision;
+    const upstreamStarted = performance.now();
     const answer = await upstream.post(spec.upstreamPath, forward, controller.signal);
+    facts.upstreamMs = performance.now() - upstreamStarted;
+    if (!isFailure(answer)) facts.upstreamStatus = answer.status;
     if (isFailure(answer)) {
       if (controller.signal.aborted) return upstreamFailed(undefined, upstreamConfig.timeoutMs, true);
       const status = answer.kind === 'timeout' ? 504 : 502;
