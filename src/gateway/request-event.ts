@@ -20,6 +20,10 @@ export interface RequestFacts {
   upstreamMs?: number;
   upstreamStatus?: number;
   maxTokens?: number;
+  /** The client's address as the socket saw it (no proxy headers are trusted). */
+  sourceIp?: string;
+  /** Name of the policy that decided. */
+  policy?: string;
 }
 
 export function requestEvent(
@@ -50,6 +54,8 @@ export function requestEvent(
   if (facts.completionTokens !== undefined) attributes['completionTokens'] = facts.completionTokens;
   if (facts.reason !== undefined) attributes['reason'] = facts.reason;
   if (facts.upstreamMs !== undefined) attributes['upstreamMs'] = Math.round(facts.upstreamMs * 1000) / 1000;
+  if (facts.sourceIp !== undefined) attributes['sourceIp'] = facts.sourceIp;
+  if (facts.policy !== undefined) attributes['policy'] = facts.policy;
   if (facts.upstreamStatus !== undefined) attributes['upstreamStatus'] = facts.upstreamStatus;
   return createEvent({ kind, source: 'guard', decision, stage, principal: facts.principal, requestId: facts.requestId, findings, failures, attributes });
 }

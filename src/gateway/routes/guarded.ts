@@ -59,6 +59,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   const requestId = randomUUID();
   const headers: Record<string, string> = { 'x-request-id': requestId };
   const facts: RequestFacts = { requestId, route: spec.route, status: 0, startedAt: performance.now() };
+  if (req.socket.remoteAddress !== undefined) facts.sourceIp = req.socket.remoteAddress;
   const record = (kind: Parameters<typeof requestEvent>[0], decision: Parameters<typeof requestEvent>[1], results: (StageResult | undefined)[] = [], extra?: Record<string, unknown>): void => {
     const event = requestEvent(kind, decision, facts, results, undefined, extra);
     deps.events.append(event);
@@ -137,6 +138,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     return;
   }
   const policy: CompiledPolicy | undefined = deps.config.selectPolicy(spec.route, principal);
+  if (policy) facts.policy = policy.name;
   if (!policy) return fail(403, 'permission_error', 'policy_not_found', 'the policy assigned to this credential does not exist', 'auth');
   const upstreamConfig = deps.config.routeModel(model);
   const upstream = upstreamConfig ? deps.upstreams.get(upstreamConfig.name) : undefined;
