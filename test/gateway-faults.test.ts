@@ -34,15 +34,21 @@ function config(upstreams: Record<string, unknown>[]) {
       // Tokens are not what is tested here: the huge answer alone reports over a million completion tokens.
       limits: { requestsPerMinute: 10_000, tokensPerMinute: 1_000_000_000, concurrency: 64 },
       // "passthrough" guards nothing: the gateway is a plain proxy and reads answers only to forward them.
-      policies: { default: DEFAULT_POLICY, passthrough: { input: [], output: [], tool_call: [], tool_result: [] } },
+      // "fixedbudget" is the default policy with budgets that do not grow with the text: 10 ms for any size.
+      policies: {
+        default: DEFAULT_POLICY,
+        passthrough: { input: [], output: [], tool_call: [], tool_result: [] },
+        fixedbudget: { ...DEFAULT_POLICY, output: (DEFAULT_POLICY.output ?? []).map((r) => ({ ...r, budgetMsPerKb: 0 })) },
+      },
       defaultPolicy: 'default',
     },
     'faults-test',
   );
 }
 
+let clients = 0;
 async function clientFor(gw: RunningGateway, policy: string): Promise<OpenAI> {
-  const { key } = await gw.store.keys.create({ name: `faults-${policy}`, models: ['*'], policy });
+  const { key } = await gw.store.keys.create({ name: `faults-${policy}-${++clients}`, models: ['*'], policy });
   return new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, timeout: 15_000 });
 }
 
@@ -190,14 +196,19 @@ describe('upstream faults through the gateway', () => {
     expect(event.attributes?.['streamEnd']).toBe('done');
   });
 
-  it('a 5 MB answer: passed through whole by a plain proxy policy; the default policy blocks what it cannot scan in budget', async () => {
+  it('a 5 MB answer: passed whole by a plain proxy and by the default policy (its budgets grow with the text); a fixed budget fails closed', async () => {
     const rss = process.memoryUsage().rss;
     const { data, response } = await plain.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT }).withResponse();
     expect(response.status).toBe(200);
     expect(data.choices[0]?.message.content?.length).toBe(5 * 1024 * 1024);
-    // The default policy runs the output detectors over the whole answer; the secrets rule fails closed, and 5 MB
-    // takes it beyond its 10 ms budget: a clean policy error, decided by the policy, recorded with the failure.
-    const err = await apiError(client.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT }));
+    // The default policy scans the whole answer: 10 ms + 0.5 ms per KB per detector is enough for 5 MB.
+    const guarded = await client.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT }).withResponse();
+    expect(guarded.data.choices[0]?.message.content?.length).toBe(5 * 1024 * 1024);
+    expect((await eventOf(gw, guarded.response.headers.get('x-request-id'))).failures).toEqual([]);
+    // With budgets that do not grow, the secrets rule (fail closed) cannot scan 5 MB in 10 ms: a clean policy
+    // error, decided by the policy, recorded with the failure.
+    const fixed = await clientFor(gw, 'fixedbudget');
+    const err = await apiError(fixed.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT }));
     expect(err.status).toBe(400);
     expect(err.type).toBe('bulwark_policy_violation');
     expect(err.message).toMatch(/could not finish .* fails closed/);
@@ -208,14 +219,18 @@ describe('upstream faults through the gateway', () => {
     expect(process.memoryUsage().rss - rss).toBeLessThan(400 * 1024 * 1024);
   });
 
-  it('a 5 MB streamed answer is relayed whole by a plain proxy, and cut at the end by the default policy', async () => {
+  it('a 5 MB streamed answer is relayed whole by a plain proxy and by the default policy, and cut by a fixed budget', async () => {
     const stream = await plain.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT, stream: true });
     const { text, error } = await drain(stream);
     expect(error).toBeUndefined();
     expect(text.length).toBe(5 * 1024 * 1024);
-    // Guarded: released in hold-back windows until a check fails closed: at the latest the end-of-stream check of
-    // the whole text (secrets over its budget), earlier if a window scan overran on a loaded machine.
-    const guarded = await drain(await client.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT, stream: true }));
+    const scanned = await drain(await client.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT, stream: true }));
+    expect(scanned.error).toBeUndefined();
+    expect(scanned.text).toBe(text);
+    // Fixed budgets: released in hold-back windows until a check fails closed: at the latest the end-of-stream
+    // check of the whole text (secrets over its budget), earlier if a window scan overran on a loaded machine.
+    const fixed = await clientFor(gw, 'fixedbudget');
+    const guarded = await drain(await fixed.chat.completions.create({ model: 'sim-fault-huge', messages: PROMPT, stream: true }));
     expect(guarded.error?.type).toBe('bulwark_policy_violation');
     expect(guarded.error?.message).toMatch(/could not finish .* fails closed/);
     expect(text.startsWith(guarded.text)).toBe(true);

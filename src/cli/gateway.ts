@@ -20,6 +20,7 @@ interface GatewayOptions {
   insecure?: boolean;
   anonymous?: boolean;
   demo?: boolean;
+  sink?: string[];
 }
 
 const port = (v: string | undefined): number | undefined => {
@@ -52,6 +53,7 @@ async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean):
       ...(options.insecure ? { insecure: true } : {}),
       ...(port(options.port) !== undefined ? { port: port(options.port)! } : {}),
       ...(options.host ? { host: options.host } : {}),
+      ...(options.sink?.length ? { sinks: options.sink } : {}),
       log: (level, msg) => io.stderr.write(`bulwark: ${level}: ${msg}\n`),
     });
   } catch (e) {
@@ -92,6 +94,7 @@ export function registerGatewayCommands(program: Command, ctx: CommandContext): 
       .option('--upstream <url>', 'OpenAI-compatible upstream base URL, e.g. http://127.0.0.1:8000/v1 (without --config)')
       .option('--config <file>', 'bulwark.yaml (see `bulwark policy schema`); without it the default policy runs')
       .option('--store <url>', 'store for API keys and events (default $BULWARK_HOME/bulwark.db)')
+      .option('--sink <url>', 'send security events to a SIEM sink (repeatable): file:///path?format=ocsf, syslog+tcp://host:601?format=cef, splunk-hec+https://…, webhook+https://…, otlp+http://host:4318', (v: string, prev: string[] = []) => [...prev, v])
       .option('--anonymous', 'accept requests without credentials (loopback only, unless --insecure)')
       .option('--insecure', 'allow serving a non-loopback address without authentication')
       .addHelpText('after', `\nStops on SIGINT or SIGTERM after finishing requests in flight.\n${EXIT_CODES_HELP}`);

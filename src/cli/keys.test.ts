@@ -196,3 +196,51 @@ describe('--db', () => {
     expect(r.err).toMatch(/^bulwark: opening the store .* failed/);
   });
 });
+
+describe('keys suspend / unsuspend', () => {
+  async function responses(db = join(home, 'bulwark.db')) {
+    const store = await openStore({ url: db, keys: { refreshIntervalMs: 0 } });
+    try {
+      return await store.events.query({ kind: 'response' });
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('suspends for a while, shows it in list, and unsuspend undoes it; both are recorded as events', async () => {
+    const key = await create('team-a');
+    const r = await run(['suspend', 'team-a', '--for', '1h', '--reason', 'investigating']);
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/^suspended team-a \(id \w{16}\) until \d{4}-\d\d-\d\dT/) });
+    expect(await verify(key)).toMatchObject({ ok: false, reason: 'suspended', key: { suspensionReason: 'investigating' } });
+    const until = Date.parse((JSON.parse((await run(['list'])).out) as { suspendedUntil: string }[])[0]?.suspendedUntil ?? '');
+    expect(Math.abs(until - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+    expect(JSON.parse((await run(['list'])).out)).toEqual([expect.objectContaining({ status: 'suspended' })]);
+    const table = await run(['list'], { stdoutIsTTY: true });
+    expect(table.out.trimEnd().split('\n')[1]).toMatch(/ suspended until \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+
+    const u = await run(['unsuspend', 'team-a']);
+    expect(u).toMatchObject({ code: 0, out: expect.stringMatching(/^unsuspended team-a \(id \w{16}\)\n$/) });
+    expect((await verify(key)).ok).toBe(true);
+    expect(await run(['unsuspend', 'team-a'])).toMatchObject({ code: 0, out: '', err: expect.stringContaining('not suspended') });
+
+    const events = await responses();
+    expect(events.map((e) => [e.source, e.attributes['rule'], e.attributes['action'], e.decision]).sort()).toEqual([
+      ['cli', 'manual', 'suspend_key', 'block'],
+      ['cli', 'manual', 'unsuspend_key', 'allow'],
+    ]);
+  });
+
+  it('exits 64 for an unknown key or a missing / bad --for', async () => {
+    await create('team-a');
+    expect((await run(['suspend', 'nobody', '--for', '1h'])).code).toBe(64);
+    expect((await run(['suspend', 'team-a'])).code).toBe(64);
+    expect((await run(['suspend', 'team-a', '--for', 'soon'])).code).toBe(64);
+    expect((await run(['unsuspend', 'nobody'])).code).toBe(64);
+  });
+
+  it('says there is nothing to suspend for a revoked key', async () => {
+    await create('team-a');
+    await run(['revoke', 'team-a']);
+    expect(await run(['suspend', 'team-a', '--for', '1h'])).toMatchObject({ code: 0, out: '', err: expect.stringContaining('revoked or expired') });
+  });
+});

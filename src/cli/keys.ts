@@ -1,6 +1,7 @@
-// `bulwark keys create|list|revoke|rotate`: API keys of the gateway, kept hashed in the store.
+// `bulwark keys create|list|revoke|rotate|suspend|unsuspend`: API keys of the gateway, kept hashed in the store.
 import { InvalidArgumentError, type Command } from 'commander';
 import { isBulwarkError } from '../core/errors.js';
+import { manualResponse } from '../monitor/rules/response-event.js';
 import { keyStatus, type ApiKeyRecord, type CreatedKey } from '../store/api-keys.js';
 import { openStore, type Store } from '../store/db.js';
 import { formatDuration, parseDuration } from '../store/duration.js';
@@ -8,7 +9,7 @@ import { positiveInt, type CommandContext } from './command-context.js';
 import { EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 
-interface StoreOption {
+export interface StoreOption {
   db?: string;
 }
 
@@ -33,13 +34,18 @@ export interface RotateOptions extends StoreOption {
   json?: boolean;
 }
 
+export interface SuspendOptions extends StoreOption {
+  for: number;
+  reason?: string;
+}
+
 const DB_HELP = 'store file or URL (sqlite:<path>); default $BULWARK_HOME/bulwark.db, BULWARK_HOME defaulting to ./.bulwark';
 const SHOWN_ONCE = 'store this key now: it cannot be shown again\n';
 /** Our errors that the user can fix (exit 64) or that come from the store file (exit 74). */
 const USAGE_CODES = new Set(['ERR_KEY_NOT_FOUND', 'ERR_KEY_CONFLICT', 'ERR_INPUT_INVALID', 'ERR_CONFIG_INVALID']);
 
 export function registerKeysCommand(program: Command, ctx: CommandContext): Command {
-  const keys = program.command('keys').description('create, list, revoke and rotate API keys of the gateway (stored hashed)');
+  const keys = program.command('keys').description('create, list, revoke, rotate and suspend API keys of the gateway (stored hashed)');
   keys
     .command('create')
     .description('create a key and print it once: only its hash is stored')
@@ -82,7 +88,51 @@ export function registerKeysCommand(program: Command, ctx: CommandContext): Comm
     .action(async (idOrName: string, options: RotateOptions) => {
       ctx.setExitCode(await withStore(ctx, options, (store) => rotateKey(store, idOrName, options, ctx)));
     });
+  keys
+    .command('suspend')
+    .description('refuse the key with this id, or every live key with this name, for a while (never shortens a longer suspension)')
+    .argument('<name|id>', 'key name or id')
+    .requiredOption('--for <duration>', 'how long, e.g. 1h, 30m, 2d', duration)
+    .option('--reason <text>', 'why (shown by keys list, recorded in the event)')
+    .option('--db <path>', DB_HELP)
+    .action(async (idOrName: string, options: SuspendOptions) => {
+      ctx.setExitCode(await withStore(ctx, options, (store) => suspendKey(store, idOrName, options, ctx)));
+    });
+  keys
+    .command('unsuspend')
+    .description('end the suspension of a key (set by hand or by an alert rule); takes effect in running gateways within seconds')
+    .argument('<name|id>', 'key name or id')
+    .option('--db <path>', DB_HELP)
+    .action(async (idOrName: string, options: StoreOption) => {
+      ctx.setExitCode(await withStore(ctx, options, (store) => unsuspendKey(store, idOrName, ctx)));
+    });
   return keys;
+}
+
+async function suspendKey(store: Store, idOrName: string, options: SuspendOptions, ctx: CommandContext): Promise<number> {
+  const suspended = await store.keys.suspend(idOrName, new Date(Date.now() + options.for), { reason: options.reason });
+  if (suspended.length === 0) {
+    ctx.io.stderr.write(`nothing to suspend: "${safeForTerminal(idOrName)}" is revoked or expired\n`);
+    return EXIT_OK;
+  }
+  for (const r of suspended) {
+    ctx.io.stdout.write(`suspended ${r.name} (id ${r.id}) until ${r.suspendedUntil ?? '?'}\n`);
+    store.events.append(manualResponse('suspend_key', r.id, { until: r.suspendedUntil, reason: r.suspensionReason }));
+  }
+  return EXIT_OK;
+}
+
+async function unsuspendKey(store: Store, idOrName: string, ctx: CommandContext): Promise<number> {
+  const freed = await store.keys.unsuspend(idOrName);
+  if (freed.length === 0) {
+    ctx.io.stderr.write(`nothing to unsuspend: "${safeForTerminal(idOrName)}" is not suspended\n`);
+    return EXIT_OK;
+  }
+  for (const r of freed) {
+    ctx.io.stdout.write(`unsuspended ${r.name} (id ${r.id})\n`);
+    store.events.append(manualResponse('unsuspend_key', r.id));
+  }
+  return EXIT_OK;
 }
 
 async function createKey(store: Store, options: CreateOptions, ctx: CommandContext): Promise<number> {
@@ -167,10 +217,12 @@ function printNewKey(created: CreatedKey, json: boolean, ctx: CommandContext): v
 
 function statusText(r: ApiKeyRecord, now: number): string {
   const status = keyStatus(r, now);
+  if (status === 'suspended') return `suspended until ${r.suspendedUntil ?? '?'}`;
   return status === 'revoking' ? `revoking at ${r.revokedAt ?? '?'}` : status;
 }
 
-async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
+/** Opens the store for one command and turns our errors into a message and an exit code (64 usage, 74 store). */
+export async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
   let store: Store | undefined;
   try {
     // A one-shot command: no snapshot refresh timer.
@@ -185,7 +237,8 @@ async function withStore(ctx: CommandContext, options: StoreOption, run: (store:
   }
 }
 
-function duration(value: string): number {
+/** Commander parser for a positive duration (30d, 12h, 90m, 1h30m). */
+export function duration(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms === 0) throw new InvalidArgumentError('expected a duration such as 30d, 12h, 90m or 1h30m');
   return ms;

@@ -7,6 +7,8 @@ import { defaultRegistry, type DetectorRegistry } from '../gateway/detector-api/
 import type { CommandContext } from './command-context.js';
 import { registerDetectCommand } from './detect.js';
 import { registerDetectorsCommand } from './detectors.js';
+import { registerBlocksCommand } from './blocks.js';
+import { registerEventsCommand } from './events.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerKeysCommand } from './keys.js';
 import { registerPolicyCommand } from './policy.js';
@@ -79,6 +81,8 @@ async function buildProgram(ctx: CommandContext): Promise<Command> {
   registerGatewayCommands(program, ctx);
   registerPolicyCommand(program, ctx);
   registerKeysCommand(program, ctx);
+  registerEventsCommand(program, ctx);
+  registerBlocksCommand(program, ctx);
   registerUpstreamCommand(program, ctx);
   return program;
 }

@@ -4,7 +4,7 @@ import type { Finding, Stage } from './finding.js';
 import { maxSeverity, type Severity } from './severity.js';
 import { mergeTags, type TaxonomyTags } from './taxonomy/index.js';
 
-export const EVENT_KINDS = ['detection', 'auth', 'limit', 'scan', 'eval', 'risk', 'system'] as const;
+export const EVENT_KINDS = ['detection', 'auth', 'limit', 'scan', 'eval', 'risk', 'system', 'response'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const DECISIONS = ['allow', 'redact', 'block', 'flag', 'error'] as const;

@@ -22,6 +22,8 @@ export interface RequestFacts {
   maxTokens?: number;
   /** The client's address as the socket saw it (no proxy headers are trusted). */
   sourceIp?: string;
+  /** Id of the API key that authenticated the request (not secret), for rules grouped by key. */
+  keyId?: string;
   /** Name of the policy that decided. */
   policy?: string;
 }
@@ -56,6 +58,7 @@ export function requestEvent(
   if (facts.upstreamMs !== undefined) attributes['upstreamMs'] = Math.round(facts.upstreamMs * 1000) / 1000;
   if (facts.sourceIp !== undefined) attributes['sourceIp'] = facts.sourceIp;
   if (facts.policy !== undefined) attributes['policy'] = facts.policy;
+  if (facts.keyId !== undefined) attributes['keyId'] = facts.keyId;
   if (facts.upstreamStatus !== undefined) attributes['upstreamStatus'] = facts.upstreamStatus;
   return createEvent({ kind, source: 'guard', decision, stage, principal: facts.principal, requestId: facts.requestId, findings, failures, attributes });
 }

@@ -12,9 +12,8 @@ import { createAuthenticator } from './authenticate.js';
 import type { GatewayDeps } from './deps.js';
 import { createLimiter } from './limiter.js';
 import { TokenCounter } from './limits/token-count.js';
+import { startMonitoring, type Monitoring } from './monitoring.js';
 import { createGateway, type Gateway } from './server.js';
-import { BulwarkMetrics } from '../monitor/metrics.js';
-import { requestSummaryFromEvent } from '../monitor/metrics-summary.js';
 import { UpstreamClient } from './upstream.js';
 
 export interface StartOptions {
@@ -29,12 +28,15 @@ export interface StartOptions {
   log?: GatewayDeps['log'];
   /** Largest non-streaming upstream answer read into memory (default 32 MiB); a larger one is answered 502. */
   maxResponseBytes?: number;
+  /** Sink URLs added to the configuration's `sinks` (the CLI's repeatable --sink). */
+  sinks?: readonly string[];
 }
 
 export interface RunningGateway {
   gateway: Gateway;
   url: string;
   store: Store;
+  monitoring: Monitoring;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const keys = await resolveUpstreamKeys(compiled.upstreams, {});
   const upstreams = new Map(compiled.upstreams.map((u) => [u.name, new UpstreamClient(u, keys.get(u.name))]));
   const store = await openStore(options.storeUrl === undefined ? { busyTimeoutMs: 250 } : { url: options.storeUrl, busyTimeoutMs: 250 });
+  let monitoring: Monitoring;
+  try {
+    monitoring = await startMonitoring({ config, compiled, store, sinkUrls: options.sinks ?? [], log: options.log });
+  } catch (e) {
+    await store.close();
+    await Promise.all([...upstreams.values()].map((u) => u.close()));
+    throw e;
+  }
   const jwt = config.auth.jwt
     ? createJwtVerifier({
         issuer: config.auth.jwt.issuer,
@@ -73,28 +83,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const auth = createAuthenticator({
     ...(config.auth.apiKeys.enabled ? { keys: store.keys } : {}),
     ...(jwt ? { jwt } : {}),
+    blocks: monitoring.blocks,
     ...(anonymous ? { anonymous: anonymousPrincipal(config.auth.anonymous.policy ? { policy: config.auth.anonymous.policy } : {}) } : {}),
   });
   const counter = new TokenCounter({ mode: 'estimate' });
-  const metrics = new BulwarkMetrics({ defaultMetrics: true, knownModels: (m) => compiled.routeModel(m) !== undefined });
   const deps: GatewayDeps = {
     config: compiled,
     upstreams,
     auth,
     limits: createLimiter(config.limits),
-    events: store.events,
+    events: monitoring.events,
     estimateTokens: (text) => counter.count(text),
     log: options.log,
-    metrics,
-    observe: (event, facts) => {
-      metrics.observeRequest(
-        requestSummaryFromEvent(event, {
-          ...(facts.upstreamMs === undefined ? {} : { upstreamMs: facts.upstreamMs }),
-          ...(facts.upstreamStatus === undefined ? {} : { upstreamStatus: facts.upstreamStatus }),
-          ...(facts.maxTokens === undefined ? {} : { maxTokens: facts.maxTokens }),
-        }),
-      );
-    },
+    metrics: monitoring.metrics,
+    observe: monitoring.observe,
     ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   };
   const gateway = createGateway(deps);
@@ -102,6 +104,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   try {
     url = await gateway.listen(port, host);
   } catch (e) {
+    await monitoring.stop(0);
     await store.close();
     await Promise.all([...upstreams.values()].map((u) => u.close()));
     throw e;
@@ -111,9 +114,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway,
     url,
     store,
+    monitoring,
     stop() {
       stopping ??= (async () => {
         await gateway.close();
+        await monitoring.stop();
         await store.close();
       })();
       return stopping;

@@ -1,5 +1,6 @@
 // Checks what the schema cannot: detector ids, stages and options, policy references, unique upstream names.
 // Runs on the raw document (not zod's output) so that these problems are reported together with the schema's.
+import { checkAlertDetectors } from '../monitor/rules/alert-check.js';
 import type { z } from 'zod';
 import { STAGES } from '../core/finding.js';
 import type { DetectorLookup } from './detector-lookup.js';
@@ -19,6 +20,7 @@ export function crossCheck(value: unknown, registry: DetectorLookup, source: str
   if (!isRecord(value)) return issues;
 
   checkUpstreamNames(value.upstreams, report, locate);
+  issues.push(...checkAlertDetectors(value.alerts, registry.detectors.map((d) => d.id), source, locate));
   const auth = isRecord(value.auth) ? value.auth : undefined;
   if (auth && isRecord(auth.apiKeys) && auth.apiKeys.enabled === false && auth.jwt === undefined && !(isRecord(auth.anonymous) && auth.anonymous.enabled === true)) {
     report(['auth'], 'no way in: API keys are disabled, no jwt is configured and anonymous access is off');

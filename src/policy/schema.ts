@@ -186,6 +186,19 @@ export const routeSchema = z.strictObject({
   policy: nameSchema,
 });
 
+/** A SIEM destination: a sink URL (src/monitor/sinks), optionally named so that alert rules can notify it by name. */
+export const sinkSchema = z.union([
+  z.string().min(1).max(4096),
+  z.strictObject({ name: nameSchema.optional(), url: z.string().min(1).max(4096) }),
+]);
+
+export const outboxSchema = z.strictObject({
+  batchSize: z.int().min(1).max(1000).default(100),
+  maxAttempts: z.int().min(1).max(1_000_000).default(10).describe('refusals of one batch before it is dead-lettered'),
+  pollIntervalMs: z.int().min(10).max(3_600_000).default(1000).describe('how often events of other processes are looked for'),
+  startFrom: z.enum(['latest', 'oldest']).default('latest').describe('where a new sink starts: new events, or every stored event'),
+});
+
 export const configSchema = z
   .strictObject({
     version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be 1') }),
@@ -197,6 +210,8 @@ export const configSchema = z
     routes: z.array(routeSchema).max(1024).default([]).describe('first match wins; no match: the principal\'s policy, then defaultPolicy'),
     defaultPolicy: nameSchema.default('default'),
     alerts: alertsSchema,
+    sinks: z.array(sinkSchema).max(32).default([]).describe('where security events go: file://, syslog+udp|tcp|tls://, splunk-hec+https://, webhook+https://, otlp+http://'),
+    outbox: outboxSchema.prefault({}),
   })
   .describe('Bulwark gateway configuration (bulwark.yaml)');
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeBackends, type StoreBackend } from '../../test/fixtures/store-backends.js';
 import { keyStatus } from './api-keys.js';
 import { openStore, type OpenStoreOptions, type Store } from './db.js';
 
@@ -12,6 +13,7 @@ const HOUR = 3_600_000;
 let dir: string;
 let clock: number;
 const stores: Store[] = [];
+const postgres = storeBackends('key suspension on PostgreSQL').find((b) => b.name === 'postgres') as StoreBackend;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'bulwark-keys-'));
@@ -305,6 +307,93 @@ describe('cache', () => {
     await sql`drop table revisions`.execute(admin.db);
     await expect(gateway.keys.refresh()).rejects.toMatchObject({ code: 'ERR_STORE' });
     expect(gateway.keys.stats()).toMatchObject({ keys: 1, refreshErrors: 1, lastError: expect.stringContaining('revisions') });
+    expect(gateway.keys.verify(key).ok).toBe(true);
+  });
+});
+
+describe('suspend', () => {
+  it('refuses a suspended key with its own reason until the end, then lets it in again', async () => {
+    const s = await store();
+    const { key, record } = await s.keys.create({ name: 'team-a', models: ['*'] });
+    const done = await s.keys.suspend('team-a', new Date(clock + HOUR), { reason: 'injection burst', rule: 'injection-burst' });
+    expect(done).toEqual([expect.objectContaining({ id: record.id, suspendedUntil: '2030-01-01T01:00:00.000Z', suspensionReason: 'injection burst' })]);
+    expect(s.keys.verify(key)).toMatchObject({ ok: false, reason: 'suspended', key: { id: record.id, suspendedUntil: '2030-01-01T01:00:00.000Z' } });
+    // A wrong secret still learns nothing.
+    expect(s.keys.verify(`${key.slice(0, -1)}${key.at(-1) === 'a' ? 'b' : 'a'}`)).toEqual({ ok: false, reason: 'unknown' });
+    expect(keyStatus((await s.keys.list())[0]!, clock)).toBe('suspended');
+    expect((await s.keys.list({ activeOnly: true })).map((k) => k.name)).toEqual(['team-a']);
+    clock += HOUR - 1;
+    expect(s.keys.verify(key)).toMatchObject({ reason: 'suspended' });
+    clock += 1;
+    expect(s.keys.verify(key).ok).toBe(true);
+    expect(await s.keys.list()).toEqual([expect.not.objectContaining({ suspendedUntil: expect.anything() })]);
+  });
+
+  it('unsuspend ends it at once; a second unsuspend frees nothing', async () => {
+    const s = await store();
+    const { key } = await s.keys.create({ name: 'team-a', models: ['*'] });
+    await s.keys.suspend('team-a', new Date(clock + HOUR));
+    const freed = await s.keys.unsuspend('team-a');
+    expect(freed.map((k) => k.name)).toEqual(['team-a']);
+    expect(freed[0]).not.toHaveProperty('suspendedUntil');
+    expect(s.keys.verify(key).ok).toBe(true);
+    expect(await s.keys.unsuspend('team-a')).toEqual([]);
+    await expect(s.keys.unsuspend('nobody')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+  });
+
+  it('never shortens a suspension, and suspends every live key of a name (not revoked ones)', async () => {
+    const s = await store();
+    const a = await s.keys.create({ name: 'team-a', models: ['*'] });
+    const b = await s.keys.rotate('team-a', { graceMs: HOUR });
+    const other = await s.keys.create({ name: 'team-b', models: ['*'] });
+    await s.keys.revoke(other.record.id);
+    await s.keys.suspend('team-a', new Date(clock + 5 * HOUR), { reason: 'long' });
+    const shorter = await s.keys.suspend(b.record.id, new Date(clock + HOUR), { reason: 'short' });
+    expect(shorter).toEqual([expect.objectContaining({ suspendedUntil: new Date(clock + 5 * HOUR).toISOString(), suspensionReason: 'long' })]);
+    expect(s.keys.verify(a.key)).toMatchObject({ reason: 'suspended' });
+    expect(s.keys.verify(b.key)).toMatchObject({ reason: 'suspended' });
+    // Revoked stays revoked: nothing to suspend, and verify says revoked.
+    expect(await s.keys.suspend('team-b', new Date(clock + HOUR))).toEqual([]);
+    expect(s.keys.verify(other.key)).toMatchObject({ reason: 'revoked' });
+    await expect(s.keys.suspend('team-z', new Date(clock + HOUR))).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    await expect(s.keys.suspend('team-a', new Date(clock))).rejects.toThrow(TypeError);
+    await expect(s.keys.suspend('team-a', new Date('nope'))).rejects.toThrow(TypeError);
+  });
+
+  it('is seen by another store on the same file (another process) at its refresh, and so is unsuspend', async () => {
+    const url = join(dir, 'suspend.db');
+    const admin = await store({ url });
+    const gateway = await store({ url, keys: { refreshIntervalMs: 25 } });
+    const { key } = await admin.keys.create({ name: 'team-a', models: ['*'] });
+    await eventually(() => gateway.keys.verify(key).ok, 'the gateway sees the key');
+    await admin.keys.suspend('team-a', new Date(clock + HOUR));
+    await eventually(() => {
+      const v = gateway.keys.verify(key);
+      return !v.ok && v.reason === 'suspended';
+    }, 'the gateway sees the suspension');
+    await admin.keys.unsuspend('team-a');
+    await eventually(() => gateway.keys.verify(key).ok, 'the gateway sees the unsuspend');
+  });
+});
+
+describe.skipIf(!postgres.available)('suspend on PostgreSQL', () => {
+  it('suspends (keeping the later end), is seen by another store, and unsuspends', async () => {
+    const open = async () => {
+      const s = await postgres.open({ keys: { now: () => clock, refreshIntervalMs: 0 } });
+      stores.push(s);
+      return s;
+    };
+    const admin = await open();
+    const gateway = await open();
+    await sql`delete from blocks`.execute(admin.db);
+    const { key } = await admin.keys.create({ name: 'team-a', models: ['*'] });
+    await admin.keys.suspend('team-a', new Date(clock + 5 * HOUR), { reason: 'long' });
+    const again = await admin.keys.suspend('team-a', new Date(clock + HOUR), { reason: 'short' });
+    expect(again[0]).toMatchObject({ suspendedUntil: new Date(clock + 5 * HOUR).toISOString(), suspensionReason: 'long' });
+    expect(await gateway.keys.refresh()).toBe(true);
+    expect(gateway.keys.verify(key)).toMatchObject({ ok: false, reason: 'suspended' });
+    expect((await admin.keys.unsuspend('team-a')).map((k) => k.name)).toEqual(['team-a']);
+    await gateway.keys.refresh();
     expect(gateway.keys.verify(key).ok).toBe(true);
   });
 });

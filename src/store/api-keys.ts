@@ -1,9 +1,11 @@
-// API keys: create (plaintext shown once, only a hash stored), list, revoke, rotate with a grace period, and
-// verify() on the request path, answered from an in-memory snapshot that follows changes made by other processes.
+// API keys: create (plaintext shown once, only a hash stored), list, revoke, rotate with a grace period, suspend
+// for a while, and verify() on the request path, answered from an in-memory snapshot that follows changes made
+// by other processes.
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { BulwarkError } from '../core/errors.js';
 import { validateKeyFields, type NewApiKey } from './api-key-input.js';
+import { clean, keepLaterBlock } from './blocks.js';
 import { generateKey, HASH_ALG, hashKey, parseKeyId } from './api-key-format.js';
 import type { ApiKeysTable, Database } from './schema.js';
 
@@ -26,9 +28,13 @@ export interface ApiKeyRecord {
   readonly revokedAt?: string;
   /** Id of the key that replaced this one by rotation. */
   readonly replacedBy?: string;
+  /** Set while a suspension is recorded for the key: it is refused (`suspended`) until then. */
+  readonly suspendedUntil?: string;
+  /** Why it was suspended (CLI reason or alert rule); present only with suspendedUntil. */
+  readonly suspensionReason?: string;
 }
 
-export type KeyFailureReason = 'malformed' | 'unknown' | 'revoked' | 'expired';
+export type KeyFailureReason = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'suspended';
 
 /**
  * What verify() says. A wrong secret is `unknown`, like an unknown id: only a holder of the right secret learns
@@ -38,7 +44,14 @@ export type KeyVerification =
   | { readonly ok: true; readonly key: ApiKeyRecord }
   | { readonly ok: false; readonly reason: KeyFailureReason; readonly key?: ApiKeyRecord };
 
-export type KeyStatus = 'active' | 'revoking' | 'revoked' | 'expired';
+export type KeyStatus = 'active' | 'revoking' | 'suspended' | 'revoked' | 'expired';
+
+export interface SuspendOptions {
+  /** Free text shown by `keys list`; at most 256 characters, control characters removed. */
+  reason?: string;
+  /** Name of the alert rule that suspends the key. */
+  rule?: string;
+}
 
 export interface CreatedKey {
   /** The plaintext key: give it to the user now, it cannot be recovered. */
@@ -71,10 +84,18 @@ interface CacheEntry {
   hash: Buffer;
   revokedAtMs: number;
   expiresAtMs: number;
+  /** -Infinity when the key is not suspended. */
+  suspendedUntilMs: number;
   // Answers built once per snapshot so that verify() allocates nothing but the digest.
   ok: KeyVerification;
   revoked: KeyVerification;
   expired: KeyVerification;
+  suspended: KeyVerification;
+}
+
+interface Suspension {
+  until: string;
+  reason: string | null;
 }
 
 const MALFORMED: KeyVerification = Object.freeze({ ok: false, reason: 'malformed' });
@@ -130,6 +151,7 @@ export class ApiKeyStore {
     const now = this.#now();
     if (now >= entry.revokedAtMs) return entry.revoked;
     if (now >= entry.expiresAtMs) return entry.expired;
+    if (now < entry.suspendedUntilMs) return entry.suspended;
     return entry.ok;
   }
 
@@ -158,16 +180,67 @@ export class ApiKeyStore {
     return { key: material.key, record: toRecord(row) };
   }
 
-  /** Every key (never a secret), oldest first, read from the database; `activeOnly`: only keys that still work. */
+  /**
+   * Every key (never a secret), oldest first, read from the database; `activeOnly`: only keys that still work
+   * or will again (a suspended key counts: the suspension ends by itself).
+   */
   async list(options: { activeOnly?: boolean } = {}): Promise<ApiKeyRecord[]> {
     const rows = await this.#db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
     const now = this.#now();
-    const records = rows.map(toRecord);
+    const suspensions = await readSuspensions(this.#db, now);
+    const records = rows.map((r) => toRecord(r, suspensions.get(r.id)));
     if (options.activeOnly !== true) return records;
     return records.filter((r) => {
       const status = keyStatus(r, now);
-      return status === 'active' || status === 'revoking';
+      return status === 'active' || status === 'revoking' || status === 'suspended';
     });
+  }
+
+  /**
+   * Refuses the key with this id, or every live key with this name, until `until` (verify says `suspended`).
+   * A suspension is never shortened by a later, shorter one: unsuspend first to shorten it. Returns the keys
+   * suspended (with the resulting suspendedUntil); empty when every key of the name is revoked or expired.
+   */
+  async suspend(idOrName: string, until: Date, options: SuspendOptions = {}): Promise<ApiKeyRecord[]> {
+    const untilMs = until instanceof Date ? until.getTime() : Number.NaN;
+    if (!Number.isFinite(untilMs)) throw new TypeError('until must be a valid Date');
+    const now = this.#now();
+    if (untilMs <= now) throw new TypeError('until must be in the future');
+    const nowIso = new Date(now).toISOString();
+    const untilIso = new Date(untilMs).toISOString();
+    const reason = clean(options.reason);
+    const rule = options.rule === undefined ? null : clean(options.rule);
+    let suspended: ApiKeyRecord[] = [];
+    await this.#write(async (trx) => {
+      const rows = await findKeys(trx, idOrName);
+      const live = rows.filter((r) => (r.revoked_at === null || r.revoked_at > nowIso) && (r.expires_at === null || r.expires_at > nowIso));
+      await trx.deleteFrom('blocks').where('kind', '=', 'key').where('until', '<=', nowIso).execute();
+      for (const r of live) {
+        // Atomic "keep the later end": `excluded` is the row we tried to insert (SQLite and PostgreSQL alike).
+        await trx
+          .insertInto('blocks')
+          .values({ kind: 'key', value: r.id, until: untilIso, reason, rule, created_at: nowIso })
+          .onConflict((oc) => oc.columns(['kind', 'value']).doUpdateSet(keepLaterBlock()))
+          .execute();
+      }
+      const after = await readSuspensions(trx, now);
+      suspended = live.map((r) => toRecord(r, after.get(r.id)));
+    });
+    return suspended;
+  }
+
+  /** Ends the suspension of the key with this id, or of every key with this name; returns the keys it freed. */
+  async unsuspend(idOrName: string): Promise<ApiKeyRecord[]> {
+    const now = this.#now();
+    let freed: ApiKeyRecord[] = [];
+    await this.#write(async (trx) => {
+      const rows = await findKeys(trx, idOrName);
+      const before = await readSuspensions(trx, now);
+      const ids = rows.map((r) => r.id);
+      await trx.deleteFrom('blocks').where('kind', '=', 'key').where('value', 'in', ids).execute();
+      freed = rows.filter((r) => before.has(r.id)).map((r) => toRecord(r));
+    });
+    return freed;
   }
 
   /**
@@ -178,11 +251,7 @@ export class ApiKeyStore {
     const nowIso = new Date(this.#now()).toISOString();
     let revoked: ApiKeyRecord[] = [];
     await this.#write(async (trx) => {
-      const byId = await trx.selectFrom('api_keys').selectAll().where('id', '=', idOrName).executeTakeFirst();
-      const rows = byId
-        ? [byId]
-        : await trx.selectFrom('api_keys').selectAll().where('name', '=', idOrName).execute();
-      if (rows.length === 0) throw notFound(idOrName);
+      const rows = await findKeys(trx, idOrName);
       const live = rows.filter((r) => r.revoked_at === null || r.revoked_at > nowIso);
       for (const r of live) {
         await trx.updateTable('api_keys').set({ revoked_at: nowIso }).where('id', '=', r.id).execute();
@@ -305,18 +374,23 @@ export class ApiKeyStore {
     // Revision first: a change committed between the two reads makes the next refresh load again, never miss it.
     const revision = await this.#readRevision(this.#db);
     const rows = await this.#db.selectFrom('api_keys').selectAll().execute();
+    // Every recorded suspension, past ones too: verify() compares with its own clock.
+    const suspensions = await readSuspensions(this.#db, Number.NEGATIVE_INFINITY);
     const next = new Map<string, CacheEntry>();
     for (const row of rows) {
       if (row.hash_alg !== HASH_ALG) continue;
-      const record = toRecord(row);
+      const suspension = suspensions.get(row.id);
+      const record = toRecord(row, suspension);
       const ok: KeyVerification = Object.freeze({ ok: true, key: record });
       next.set(row.id, {
         hash: Buffer.from(row.secret_hash, 'hex'),
         revokedAtMs: timeOrInfinity(row.revoked_at),
         expiresAtMs: timeOrInfinity(row.expires_at),
+        suspendedUntilMs: suspensionEnd(suspension),
         ok,
         revoked: Object.freeze({ ok: false, reason: 'revoked', key: record }),
         expired: Object.freeze({ ok: false, reason: 'expired', key: record }),
+        suspended: Object.freeze({ ok: false, reason: 'suspended', key: record }),
       });
     }
     this.#byId = next;
@@ -332,9 +406,34 @@ export class ApiKeyStore {
 
 /** Where a key stands at `nowMs`. */
 export function keyStatus(key: ApiKeyRecord, nowMs: number): KeyStatus {
-  if (key.revokedAt !== undefined) return Date.parse(key.revokedAt) <= nowMs ? 'revoked' : 'revoking';
+  if (key.revokedAt !== undefined && Date.parse(key.revokedAt) <= nowMs) return 'revoked';
   if (key.expiresAt !== undefined && Date.parse(key.expiresAt) <= nowMs) return 'expired';
-  return 'active';
+  if (key.suspendedUntil !== undefined && Date.parse(key.suspendedUntil) > nowMs) return 'suspended';
+  return key.revokedAt !== undefined ? 'revoking' : 'active';
+}
+
+/** The key with this id, else every key with this name (any state); ERR_KEY_NOT_FOUND when there is none. */
+async function findKeys(trx: Transaction<Database>, idOrName: string): Promise<ApiKeysTable[]> {
+  if (typeof idOrName !== 'string') throw new TypeError('idOrName must be a string');
+  const byId = await trx.selectFrom('api_keys').selectAll().where('id', '=', idOrName).executeTakeFirst();
+  const rows = byId ? [byId] : await trx.selectFrom('api_keys').selectAll().where('name', '=', idOrName).execute();
+  if (rows.length === 0) throw notFound(idOrName);
+  return rows;
+}
+
+/** Suspensions by key id that end after `nowMs`. */
+async function readSuspensions(db: Kysely<Database>, nowMs: number): Promise<Map<string, Suspension>> {
+  let q = db.selectFrom('blocks').select(['value', 'until', 'reason']).where('kind', '=', 'key');
+  if (Number.isFinite(nowMs)) q = q.where('until', '>', new Date(nowMs).toISOString());
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [r.value, { until: r.until, reason: r.reason }]));
+}
+
+function suspensionEnd(s: Suspension | undefined): number {
+  if (s === undefined) return Number.NEGATIVE_INFINITY;
+  const ms = Date.parse(s.until);
+  // An unreadable end fails closed: the key stays suspended until an unsuspend removes the row.
+  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
 }
 
 async function insertKey(trx: Transaction<Database>, row: ApiKeysTable): Promise<void> {
@@ -369,7 +468,7 @@ function timeOrInfinity(iso: string | null): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
-function toRecord(row: ApiKeysTable): ApiKeyRecord {
+function toRecord(row: ApiKeysTable, suspension?: Suspension): ApiKeyRecord {
   const record: {
     -readonly [K in keyof ApiKeyRecord]: ApiKeyRecord[K];
   } = {
@@ -386,6 +485,10 @@ function toRecord(row: ApiKeysTable): ApiKeyRecord {
   if (row.expires_at !== null) record.expiresAt = row.expires_at;
   if (row.revoked_at !== null) record.revokedAt = row.revoked_at;
   if (row.replaced_by !== null) record.replacedBy = row.replaced_by;
+  if (suspension !== undefined) {
+    record.suspendedUntil = suspension.until;
+    if (suspension.reason !== null) record.suspensionReason = suspension.reason;
+  }
   return Object.freeze(record);
 }
 

@@ -1,4 +1,5 @@
-// Tests of opening the store: migrations on fresh and reopened databases, pragmas, file mode, errors, close.
+// Tests of opening the store: migrations on fresh and reopened databases, pragmas, file mode, errors, close; on
+// SQLite and (BULWARK_TEST_DATABASE_URL) PostgreSQL.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent } from '../core/event.js';
+import { createTestSchema, notePostgresSkipped, TEST_DATABASE_URL, type TestSchema } from '../../test/fixtures/postgres-schema.js';
 import { openSqlite, openStore, type Store } from './db.js';
 import { migrateToLatest, MIGRATIONS } from './migrations/index.js';
 
@@ -39,7 +41,9 @@ describe('openStore', () => {
   it('migrates a fresh in-memory database', async () => {
     const store = await track(openStore({ url: ':memory:' }));
     expect(store.location).toEqual({ dialect: 'sqlite', memory: true });
-    expect(await tableNames(store)).toEqual(['api_keys', 'kysely_migration', 'kysely_migration_lock', 'revisions', 'security_events']);
+    expect(await tableNames(store)).toEqual(
+      expect.arrayContaining(['api_keys', 'dead_letters', 'kysely_migration', 'kysely_migration_lock', 'revisions', 'security_events', 'sink_cursors']),
+    );
     const ran = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
     expect(ran.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
   });
@@ -123,5 +127,71 @@ describe('openStore', () => {
     await store.close();
     const again = await track(openStore({ url: path }));
     expect(await again.events.query()).toHaveLength(3);
+  });
+});
+
+notePostgresSkipped('openStore on PostgreSQL');
+
+describe.skipIf(TEST_DATABASE_URL === undefined)('openStore on PostgreSQL', () => {
+  const schemas: TestSchema[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await Promise.all(schemas.splice(0).map((s) => s.drop()));
+  });
+
+  async function schema(): Promise<TestSchema> {
+    const s = await createTestSchema();
+    schemas.push(s);
+    return s;
+  }
+
+  async function pgTables(store: Store, name: string): Promise<string[]> {
+    const r = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${name} order by table_name`.execute(store.db);
+    return r.rows.map((row) => row.table_name);
+  }
+
+  it('migrates a fresh schema, picked from BULWARK_DATABASE_URL, and keeps data across reopen', async () => {
+    const s = await schema();
+    const store = await openStore({ env: { BULWARK_DATABASE_URL: s.url }, keys: { refreshIntervalMs: 0 } });
+    expect(store.location.dialect).toBe('postgres');
+    expect(await pgTables(store, s.name)).toEqual(
+      expect.arrayContaining(['api_keys', 'dead_letters', 'kysely_migration', 'kysely_migration_lock', 'revisions', 'security_events', 'sink_cursors']),
+    );
+    const { key } = await store.keys.create({ name: 'team-a', models: ['*'] });
+    store.events.append(createEvent({ kind: 'auth', source: 'guard', decision: 'block' }));
+    await store.close();
+    const again = await track(openStore({ databaseUrl: s.url, env: {}, keys: { refreshIntervalMs: 0 } }));
+    expect(again.keys.verify(key).ok).toBe(true);
+    expect(await again.events.query()).toHaveLength(1);
+    expect(await migrateToLatest(again.db as never)).toEqual([]);
+  });
+
+  it('lets several stores open a new schema at once (the Migrator lock serialises them)', async () => {
+    const s = await schema();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openStore({ url: s.url, keys: { refreshIntervalMs: 0 } })));
+    open.push(...stores);
+    await (stores[0] as Store).keys.create({ name: 'x', models: ['*'] });
+    const ran = await sql<{ name: string }>`select name from kysely_migration`.execute((stores[3] as Store).db);
+    expect(ran.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
+  });
+
+  it('refuses a schema migrated by a newer Bulwark', async () => {
+    const s = await schema();
+    const store = await openStore({ url: s.url, keys: { refreshIntervalMs: 0 } });
+    await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2100-01-01T00:00:00.000Z')`.execute(store.db);
+    await store.close();
+    await expect(openStore({ url: s.url })).rejects.toMatchObject({ code: 'ERR_STORE' });
+  });
+
+  it('refuses a server it cannot reach with ERR_STORE, never showing the password', async () => {
+    const url = new URL(TEST_DATABASE_URL as string);
+    url.port = '1';
+    url.username = 'someone';
+    url.password = 'hunter2-secret';
+    const failure = await openStore({ url: url.toString(), postgres: { connectTimeoutMs: 2_000 } }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'ERR_STORE' });
+    expect(JSON.stringify(failure)).not.toContain('hunter2');
+    expect((failure as Error).message).not.toContain('hunter2');
+    expect((failure as Error).message).toContain('someone:***@');
   });
 });

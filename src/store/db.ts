@@ -1,5 +1,5 @@
-// Opens the store: kysely over embedded SQLite (better-sqlite3, WAL), migrated to the latest schema, with the
-// API key and event stores on top; close() drains the event buffer and releases the file.
+// Opens the store: kysely over embedded SQLite (better-sqlite3, WAL) or PostgreSQL (BULWARK_DATABASE_URL), migrated
+// to the latest schema, with the API key and event stores on top; close() drains the event buffer and lets go.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,8 +9,9 @@ import { ApiKeyStore, type ApiKeyStoreOptions } from './api-keys.js';
 import { EventStore, type EventRowWriter, type EventStoreOptions } from './events.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { openPostgres, postgresEventWriter, type PostgresOptions } from './postgres.js';
 import { sqliteEventWriter } from './sqlite-event-writer.js';
-import { resolveStoreLocation, type LocationInputs, type StoreLocation } from './store-location.js';
+import { resolveStoreTarget, type LocationInputs, type StoreLocation } from './store-location.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -18,6 +19,8 @@ export const BUSY_TIMEOUT_MS = 5_000;
 export interface OpenStoreOptions extends LocationInputs {
   /** How long (ms) a write waits for another process's lock; default BUSY_TIMEOUT_MS. */
   busyTimeoutMs?: number;
+  /** Pool and error reporting of a PostgreSQL store. */
+  postgres?: PostgresOptions;
   keys?: ApiKeyStoreOptions;
   events?: EventStoreOptions;
 }
@@ -31,17 +34,29 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens (creating if needed) and migrates the store. */
+/**
+ * Opens (creating if needed) and migrates the store: PostgreSQL when `url`, `databaseUrl` or BULWARK_DATABASE_URL is
+ * a postgres:// or postgresql:// URL (the `pg` package is loaded only then), SQLite otherwise.
+ */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const location = resolveStoreLocation(options);
+  const { location, connectionString } = resolveStoreTarget(options);
   const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
-  const { db, sqlite } = openSqliteConnection(location, busyTimeoutMs);
+  let db: Kysely<Database>;
+  let makeWriter: () => EventRowWriter;
+  if (location.dialect === 'postgres') {
+    db = await openPostgres(connectionString ?? '', location.url, options.postgres);
+    makeWriter = () => postgresEventWriter(db);
+  } else {
+    const opened = openSqliteConnection(location, busyTimeoutMs);
+    db = opened.db;
+    makeWriter = () => sqliteEventWriter(opened.db, opened.sqlite, busyTimeoutMs);
+  }
   let keys: ApiKeyStore | undefined;
   let writer: EventRowWriter;
   try {
     await migrateToLatest(db as Kysely<unknown>);
     keys = await ApiKeyStore.open(db, options.keys);
-    writer = sqliteEventWriter(db, sqlite, busyTimeoutMs);
+    writer = makeWriter();
   } catch (e) {
     await db.destroy();
     throw e;
@@ -68,11 +83,13 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
 }
 
 /** A kysely instance over one better-sqlite3 connection with the pragmas we rely on. */
-export function openSqlite(location: StoreLocation, busyTimeoutMs = BUSY_TIMEOUT_MS): Kysely<Database> {
+export function openSqlite(location: SqliteLocation, busyTimeoutMs = BUSY_TIMEOUT_MS): Kysely<Database> {
   return openSqliteConnection(location, busyTimeoutMs).db;
 }
 
-function openSqliteConnection(location: StoreLocation, busyTimeoutMs: number): { db: Kysely<Database>; sqlite: BetterSqlite3.Database } {
+type SqliteLocation = Extract<StoreLocation, { dialect: 'sqlite' }>;
+
+function openSqliteConnection(location: SqliteLocation, busyTimeoutMs: number): { db: Kysely<Database>; sqlite: BetterSqlite3.Database } {
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError('busyTimeoutMs must be a non-negative integer');
   const filename = 'memory' in location ? ':memory:' : location.path;
   let sqlite: BetterSqlite3.Database;

@@ -1,9 +1,12 @@
 // Security events: append() only buffers (the request path never waits on disk); batches are written in one
 // transaction each, every flushIntervalMs or when batchSize events are waiting. The buffer is bounded and what
-// it cannot hold is counted.
-import type { Kysely, Selectable } from 'kysely';
+// it cannot hold is counted. Readers: query (newest first, filtered), readAfter (by seq, for the outbox and tail).
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { BulwarkError } from '../core/errors.js';
 import type { Decision, EventKind, SecurityEvent } from '../core/event.js';
+import type { StoredEvent } from '../monitor/types.js';
+import { findingsPatterns, matchesFilter, needsFindings, type EventFilter } from './event-filter.js';
+import { purgeEvents, type PurgeOptions, type PurgeResult } from './purge.js';
 import { redactEvent } from './redact-event.js';
 import type { Database, SecurityEventsTable } from './schema.js';
 
@@ -24,18 +27,17 @@ export interface EventStoreOptions {
   onError?: (error: BulwarkError) => void;
 }
 
-export interface EventQuery {
+export interface EventQuery extends EventFilter {
   /** Events at or after this time. */
   since?: Date | string;
   /** Events before this time. */
   until?: Date | string;
-  kind?: EventKind | readonly EventKind[];
-  decision?: Decision | readonly Decision[];
-  principal?: string;
-  requestId?: string;
   /** Most events returned, newest first; default 100, at most 10,000. */
   limit?: number;
 }
+
+/** Told after each successful write, so that readers (the outbox) can wake up at once. */
+export type WriteListener = (written: { count: number }) => void;
 
 export interface EventStoreStats {
   buffered: number;
@@ -74,6 +76,7 @@ export class EventStore {
   #flushing: Promise<BulwarkError | undefined> | undefined;
   #attempts = 0;
   #closed = false;
+  readonly #listeners = new Set<WriteListener>();
   readonly #stats = { written: 0, dropped: 0, invalid: 0, lost: 0, failedWrites: 0, lastError: undefined as string | undefined };
 
   constructor(db: Kysely<Database>, options: EventStoreOptions = {}, writer?: EventRowWriter) {
@@ -139,6 +142,14 @@ export class EventStore {
 
   /** Stored events, newest first (buffered events are flushed first). */
   async query(q: EventQuery = {}): Promise<SecurityEvent[]> {
+    return (await this.queryStored(q)).map((s) => s.event);
+  }
+
+  /**
+   * query() with each event's seq. Detector and category filters narrow the rows in SQL (LIKE on the findings
+   * JSON) and are decided exactly here, reading further pages when some rows were false matches.
+   */
+  async queryStored(q: EventQuery = {}): Promise<StoredEvent[]> {
     await this.flush().catch(() => undefined);
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? DEFAULT_QUERY_LIMIT), 1), MAX_QUERY_LIMIT);
     let query = this.#db.selectFrom('security_events').selectAll();
@@ -148,8 +159,73 @@ export class EventStore {
     if (q.decision !== undefined) query = query.where('decision', 'in', typeof q.decision === 'string' ? [q.decision] : [...q.decision]);
     if (q.principal !== undefined) query = query.where('principal', '=', q.principal);
     if (q.requestId !== undefined) query = query.where('request_id', '=', q.requestId);
-    const rows = await query.orderBy('time', 'desc').orderBy('seq', 'desc').limit(limit).execute();
-    return rows.map(fromRow);
+    for (const field of ['detector', 'category'] as const) {
+      const values = q[field];
+      if (values === undefined) continue;
+      const patterns = findingsPatterns(field, values);
+      query = query.where((eb) => eb.or(patterns.map((p) => eb(sql`findings`, 'like', sql<string>`${p} escape '\\'`))));
+    }
+    if (!needsFindings(q)) {
+      const rows = await query.orderBy('time', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+      return rows.map(toStored);
+    }
+    const out: StoredEvent[] = [];
+    let last: { time: string; seq: number } | undefined;
+    for (;;) {
+      const after = last;
+      const page = after === undefined ? query : query.where((eb) => eb.or([eb('time', '<', after.time), eb.and([eb('time', '=', after.time), eb('seq', '<', after.seq)])]));
+      const rows = await page.orderBy('time', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+      for (const row of rows) {
+        const stored = toStored(row);
+        if (matchesFilter(stored.event, q)) out.push(stored);
+        if (out.length >= limit) return out;
+      }
+      const end = rows.at(-1);
+      if (rows.length < limit || end === undefined) return out;
+      last = { time: end.time, seq: Number(end.seq) };
+    }
+  }
+
+  /**
+   * Up to `limit` committed events with seq > `after`, in seq order (buffered events are not flushed: this is
+   * the reader of other processes' writes as much as ours). On PostgreSQL a lower seq may still commit after a
+   * higher one was read: see EventFeed.
+   */
+  async readAfter(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+    const rows = await this.#db
+      .selectFrom('security_events')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq', 'asc')
+      .limit(positive(limit, 'limit'))
+      .execute();
+    // Cut by the stored JSON's size (the first event always goes), so a batch of huge events stays bounded.
+    let bytes = 0;
+    let end = 0;
+    while (end < rows.length) {
+      const r = rows[end] as Selectable<SecurityEventsTable>;
+      bytes += 200 + r.findings.length + r.failures.length + r.tags.length + r.attributes.length;
+      if (bytes > maxBytes && end > 0) break;
+      end++;
+    }
+    return rows.slice(0, end).map(toStored);
+  }
+
+  /** The highest committed seq, 0 when there is no event. */
+  async headSeq(): Promise<number> {
+    const row = await this.#db.selectFrom('security_events').select((eb) => eb.fn.max('seq').as('head')).executeTakeFirst();
+    return Number(row?.head ?? 0);
+  }
+
+  /** Calls `listener` after every successful write; returns the function that stops it. */
+  onWritten(listener: WriteListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Deletes events older than `olderThan` in short transactions: see purgeEvents. */
+  purge(options: PurgeOptions): Promise<PurgeResult> {
+    return purgeEvents(this.#db, options);
   }
 
   stats(): EventStoreStats {
@@ -240,6 +316,7 @@ export class EventStore {
       if (rows.length > 0) await this.#writeRows(rows);
       this.#stats.written += rows.length;
       this.#attempts = 0;
+      if (rows.length > 0) this.#notify(rows.length);
       return undefined;
     } catch (e) {
       // Another process holding the write lock is no reason to give a batch up.
@@ -250,6 +327,16 @@ export class EventStore {
       const error = new BulwarkError('ERR_STORE', `writing security events failed: ${message}`, { cause: e, context: { events: rows.length } });
       this.#onError?.(error);
       return error;
+    }
+  }
+
+  #notify(count: number): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener({ count });
+      } catch {
+        // A listener's failure is its own; the write succeeded.
+      }
     }
   }
 }
@@ -294,6 +381,10 @@ function toRow(raw: SecurityEvent): EventRow | undefined {
   } catch {
     return undefined;
   }
+}
+
+function toStored(row: Selectable<SecurityEventsTable>): StoredEvent {
+  return { seq: Number(row.seq), event: fromRow(row) };
 }
 
 function fromRow(row: Selectable<SecurityEventsTable>): SecurityEvent {

@@ -4,9 +4,10 @@ import type { CredentialFailureReason } from './credentials.js';
 import type { JwtFailureReason } from './jwt.js';
 
 /** Reasons from src/store/api-keys.ts verify(): a wrong secret is `unknown`, like an unknown id. */
-export type ApiKeyFailureReason = 'malformed' | 'unknown' | 'revoked' | 'expired';
+export type ApiKeyFailureReason = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'suspended';
 
-export type AuthFailureReason = CredentialFailureReason | JwtFailureReason | ApiKeyFailureReason;
+/** `blocked`: an automated response (or an operator) blocked the principal or the source address for a while. */
+export type AuthFailureReason = CredentialFailureReason | JwtFailureReason | ApiKeyFailureReason | 'blocked';
 
 export interface HttpErrorResponse {
   readonly status: number;
@@ -16,13 +17,13 @@ export interface HttpErrorResponse {
 }
 
 export interface AuthErrorResponse extends HttpErrorResponse {
-  readonly status: 401 | 503;
+  readonly status: 401 | 403 | 503;
 }
 
 const REALM = 'Bearer realm="bulwark"';
 
 interface Spec {
-  status: 401 | 503;
+  status: 401 | 403 | 503;
   /** RFC 6750 error code for WWW-Authenticate; undefined = bare challenge (no credential was sent). */
   bearerError?: 'invalid_request' | 'invalid_token';
   code: string;
@@ -59,6 +60,8 @@ const SPECS: Record<AuthFailureReason, Spec> = {
   // A revoked key gets the same answer as an unknown one: the holder learns nothing an attacker could use.
   revoked: { status: 401, bearerError: 'invalid_token', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
   expired: { status: 401, bearerError: 'invalid_token', code: 'credential_expired', message: 'The credential has expired.' },
+  suspended: { status: 401, bearerError: 'invalid_token', code: 'key_suspended', message: 'This API key is temporarily suspended.' },
+  blocked: { status: 403, code: 'access_blocked', message: 'Access from this client is temporarily blocked.' },
   not_yet_valid: INVALID_TOKEN,
   bad_audience: INVALID_TOKEN,
   bad_issuer: INVALID_TOKEN,
@@ -77,10 +80,10 @@ function build(spec: Spec): AuthErrorResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (spec.status === 401) {
     headers['www-authenticate'] = spec.bearerError === undefined ? REALM : `${REALM}, error="${spec.bearerError}"`;
-  } else {
+  } else if (spec.status === 503) {
     headers['retry-after'] = '5';
   }
-  const type = spec.status === 401 ? 'invalid_request_error' : 'server_error';
+  const type = spec.status === 401 ? 'invalid_request_error' : spec.status === 403 ? 'permission_error' : 'server_error';
   const body = JSON.stringify({ error: { message: spec.message, type, param: null, code: spec.code } });
   return Object.freeze({ status: spec.status, headers: Object.freeze(headers), body });
 }
@@ -89,7 +92,7 @@ const RESPONSES = new Map<AuthFailureReason, AuthErrorResponse>(
   (Object.keys(SPECS) as AuthFailureReason[]).map((r) => [r, build(SPECS[r])]),
 );
 
-/** The response for an authentication failure (401, or 503 when the identity provider cannot be reached). */
+/** The response for an authentication failure (401; 403 when blocked; 503 when the identity provider cannot be reached). */
 export function authError(reason: AuthFailureReason): AuthErrorResponse {
   const r = RESPONSES.get(reason);
   if (r === undefined) throw new TypeError(`unknown auth failure reason: ${String(reason)}`);

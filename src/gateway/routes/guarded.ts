@@ -99,6 +99,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   }
   const principal = auth.principal;
   facts.principal = principal.name;
+  if (principal.kind === 'api-key') facts.keyId = principal.id.slice(4);
 
   // 2. The body, once.
   const body = await readBody(req, deps.config.server.bodyLimitBytes);

@@ -1,5 +1,5 @@
 // The store's migrations, listed in code (no filesystem scan), and the step that brings a database up to date.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { BulwarkError } from '../../core/errors.js';
 import { keysAndEvents } from './0001-keys-and-events.js';
 import { outbox } from './0002-outbox.js';
@@ -18,29 +18,22 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...
 const BUSY_ATTEMPTS = 5;
 
 /**
- * Runs every pending migration of a SQLite database; returns the names it ran.
+ * Runs every pending migration; returns the names it ran.
  *
- * kysely's SQLite adapter takes no lock and runs no transaction around migrations, so two processes opening a
+ * PostgreSQL: kysely's Migrator takes a transaction-scoped advisory lock and runs everything in one transaction
+ * (PostgreSQL has transactional DDL), so concurrent openers queue and a failed migration leaves nothing behind.
+ *
+ * SQLite: kysely's SQLite adapter takes no lock and runs no transaction around migrations, so two processes opening a
  * new file at once would both see it empty and both create the tables. Here the whole run is one
  * `BEGIN IMMEDIATE` transaction: the second process waits for the first (busy timeout), then finds nothing to
- * do; a failed migration leaves no half-made schema. (PostgreSQL will use the Migrator's own advisory lock.)
+ * do; a failed migration leaves no half-made schema.
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   for (let attempt = 1; ; attempt++) {
     let outcome: MigrationResultSet;
     try {
-      outcome = await db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        let result: MigrationResultSet;
-        try {
-          result = await new Migrator({ db: conn, provider }).migrateToLatest();
-        } catch (e) {
-          await sql`rollback`.execute(conn);
-          throw e;
-        }
-        await sql.raw(result.error === undefined ? 'commit' : 'rollback').execute(conn);
-        return result;
-      });
+      outcome = pg ? await migratePostgres(db) : await migrateSqlite(db);
     } catch (e) {
       outcome = { error: e };
     }
@@ -57,6 +50,32 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
       context: failed === undefined ? {} : { migration: failed },
     });
   }
+}
+
+/**
+ * The Migrator looks for its tables in every schema unless told which one: name the current schema (the first
+ * of search_path), so that databases with several Bulwark schemas (tests, tenants) do not see each other's.
+ */
+async function migratePostgres(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('no schema of the search_path exists');
+  return new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
+}
+
+function migrateSqlite(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let result: MigrationResultSet;
+    try {
+      result = await new Migrator({ db: conn, provider }).migrateToLatest();
+    } catch (e) {
+      await sql`rollback`.execute(conn);
+      throw e;
+    }
+    await sql.raw(result.error === undefined ? 'commit' : 'rollback').execute(conn);
+    return result;
+  });
 }
 
 function isBusy(e: unknown): boolean {
