@@ -177,6 +177,12 @@ describe('alert rules', () => {
       expect(note.body).not.toContain(key);
 
       await gw.store.events.flush();
+      // The stored detection keeps a hash and a masked excerpt of the prompt, not the prompt.
+      const [detection] = await gw.store.events.query({ kind: 'detection', principal: 'abuser', limit: 1 });
+      const prompt = detection?.attributes['prompt'] as { sha256: string; excerpt: string; chars: number; text?: string };
+      expect(prompt.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(prompt.excerpt).toMatch(/^Ignore all previous instructions.*\(#\)$/);
+      expect(prompt.text).toBeUndefined();
       const responses = await gw.store.events.query({ kind: 'response' });
       expect(responses.map((e) => e.attributes['action']).sort()).toEqual(['notify', 'suspend_key']);
       expect(responses.every((e) => e.principal === 'abuser' || e.attributes['target'] === 'abuser')).toBe(true);

@@ -25,7 +25,7 @@ function config(upstreamUrl: string, extra: Record<string, unknown> = {}) {
       auth: { apiKeys: { enabled: true }, anonymous: { enabled: false } },
       limits: { requestsPerMinute: 1000, tokensPerMinute: 10_000_000, concurrency: 64, maxMessages: 64, maxTokens: 4096 },
       // "outonly" guards only the answer: lets a test put attack text through the echo profile into the output.
-      policies: { default: DEFAULT_POLICY, outonly: { ...DEFAULT_POLICY, input: [], tool_result: [] } },
+      policies: { default: DEFAULT_POLICY, outonly: { ...DEFAULT_POLICY, input: [], tool_result: [] }, verbose: { ...DEFAULT_POLICY, logPromptText: true } },
       defaultPolicy: 'default',
       ...extra,
     },
@@ -64,6 +64,21 @@ describe('gateway with the openai client', () => {
     expect(data.choices[0]?.message.content).toContain('capital of France');
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('x-bulwark-decision')).toBe('allow');
+  });
+
+  it('stores a hash and a masked excerpt of the prompt, and the prompt itself only when the policy says so', async () => {
+    const content = 'Please ship order 12345 to room 42, thanks';
+    const { key } = await gw.store.keys.create({ name: 'verbose', models: ['sim-*'], policy: 'verbose' });
+    const verbose = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+    const prompts: Record<string, unknown>[] = [];
+    for (const via of [client, verbose]) {
+      const { response } = await via.chat.completions.create({ model: 'sim-echo', messages: [{ role: 'user', content }] }).withResponse();
+      await gw.store.events.flush();
+      const [event] = await gw.store.events.query({ requestId: response.headers.get('x-request-id')! });
+      prompts.push(event?.attributes['prompt'] as Record<string, unknown>);
+    }
+    expect(prompts[0]).toEqual({ sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), chars: content.length, excerpt: 'Please ship order ##### to room ##, thanks' });
+    expect(prompts[1]).toEqual({ ...prompts[0], text: content });
   });
 
   it('never forwards the client credential; the upstream gets the gateway key', async () => {
@@ -142,14 +157,16 @@ describe('gateway with the openai client', () => {
     expect((await post(JSON.stringify({ messages: [] }))).status).toBe(400);
   });
 
-  it('records one event per request, without prompt text or credentials', async () => {
+  it('records one event per request, without prompt text (beyond a short masked excerpt) or credentials', async () => {
     await gw.store.events.flush();
     const events = await gw.store.events.query({ limit: 200 });
     expect(events.length).toBeGreaterThan(5);
     const blocked = events.find((e) => e.decision === 'block' && e.findings.some((f) => f.detector === 'prompt-injection'));
     expect(blocked?.tags.owaspLlm).toContain('LLM01:2025');
-    const all = JSON.stringify(events);
+    // Outside the excerpt, no prompt text: the findings carry no evidence of the attack text.
+    const all = JSON.stringify(events.filter((e) => e.attributes['prompt'] === undefined || (e.attributes['prompt'] as { text?: string }).text === undefined).map((e) => ({ ...e, attributes: { ...e.attributes, prompt: undefined } })));
     expect(all).not.toContain('Ignore all previous instructions');
+    for (const e of events) expect(String((e.attributes['prompt'] as { excerpt?: string } | undefined)?.excerpt ?? '').length).toBeLessThanOrEqual(121);
     expect(all).not.toContain(apiKey);
     expect(all).not.toContain(UPSTREAM_KEY);
     expect(all).not.toContain('4111 1111 1111 1111');

@@ -2,6 +2,7 @@
 // never the credential and, unless the policy says so, never the prompt text.
 import { createEvent, type Decision, type EventKind, type SecurityEvent } from '../core/event.js';
 import type { Stage } from '../core/finding.js';
+import type { PromptDigest } from '../guard/prompt-digest.js';
 import type { StageResult } from '../guard/run-stage.js';
 
 export interface RequestFacts {
@@ -24,6 +25,8 @@ export interface RequestFacts {
   sourceIp?: string;
   /** Id of the API key that authenticated the request (not secret), for rules grouped by key. */
   keyId?: string;
+  /** Hash, length and masked excerpt of the request's texts (the text itself only if the policy says so). */
+  prompt?: PromptDigest;
   /** Name of the policy that decided. */
   policy?: string;
 }
@@ -59,6 +62,7 @@ export function requestEvent(
   if (facts.sourceIp !== undefined) attributes['sourceIp'] = facts.sourceIp;
   if (facts.policy !== undefined) attributes['policy'] = facts.policy;
   if (facts.keyId !== undefined) attributes['keyId'] = facts.keyId;
+  if (facts.prompt !== undefined) attributes['prompt'] = facts.prompt;
   if (facts.upstreamStatus !== undefined) attributes['upstreamStatus'] = facts.upstreamStatus;
   return createEvent({ kind, source: 'guard', decision, stage, principal: facts.principal, requestId: facts.requestId, findings, failures, attributes });
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ScanContextData } from '../../detectors/contract.js';
 import { createVault, restore } from '../../detectors/redact.js';
 import { guardTexts } from '../../guard/guard-texts.js';
+import { promptDigest } from '../../guard/prompt-digest.js';
 import type { StageResult } from '../../guard/run-stage.js';
 import type { CompiledPolicy } from '../../policy/types.js';
 import { modelNotAllowedError } from '../auth/auth-error.js';
@@ -146,6 +147,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   if (!upstreamConfig || !upstream) return fail(404, 'invalid_request_error', 'model_not_found', `no upstream serves model ${JSON.stringify(model.slice(0, 128))}`);
   facts.upstream = upstreamConfig.name;
   const { texts, context } = spec.requestTexts(json);
+  facts.prompt = promptDigest(texts.map((t) => t.text), policy.logPromptText);
   const promptTokens = deps.estimateTokens(parsed.text);
   facts.promptTokens = promptTokens;
   const admit = deps.limits.admit(principal, { promptTokens, maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined });
