@@ -4,11 +4,11 @@
 // Every server runs in its own process from dist/ (built first); the load generator (undici) runs here.
 // Writes bench/results/gateway.json. Flags: --quick.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { repoPath } from '../scripts/train/data/types.js';
+import { load, startServer, type Target } from './lib/http-load.js';
 import { percentile } from './lib/latency.js';
 
 const args = new Set(process.argv.slice(2));
@@ -24,25 +24,6 @@ const BODY = JSON.stringify({
   ],
 });
 const STREAM_BODY = JSON.stringify({ ...JSON.parse(BODY), stream: true });
-
-interface Target {
-  name: string;
-  url: string;
-  child?: ChildProcess;
-  headers: Record<string, string>;
-}
-
-function start(kind: string, upstream?: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [repoPath('bench', 'lib', 'gateway-servers.mjs'), kind, ...(upstream ? [upstream] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BULWARK_HOME: os.tmpdir() },
-  });
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (line) => resolve({ url: line.trim(), child }));
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
 
 async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -61,60 +42,6 @@ async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('Portkey did not start');
-}
-
-function procStats(pid: number): { rssMiB: number; cpuMs: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return { rssMiB: rss, cpuMs: (ticks * 1000) / 100 };
-}
-
-async function request(pool: Pool, path: string, headers: Record<string, string>, body: string): Promise<number> {
-  const t0 = performance.now();
-  const r = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
-  await r.body.text();
-  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}`);
-  return performance.now() - t0;
-}
-
-async function load(t: Target): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuMsPerRequest?: number; maxRssMiB?: number }> {
-  const u = new URL(t.url);
-  const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
-  const path = '/v1/chat/completions';
-  for (let i = 0; i < 200; i++) await request(pool, path, t.headers, BODY);
-  const before = t.child?.pid ? procStats(t.child.pid) : undefined;
-  let maxRss = before?.rssMiB ?? 0;
-  const sampler = setInterval(() => {
-    if (t.child?.pid) maxRss = Math.max(maxRss, procStats(t.child.pid).rssMiB);
-  }, 200);
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + DURATION_MS;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      try {
-        latencies.push(await request(pool, path, t.headers, BODY));
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  const elapsed = performance.now() - started;
-  clearInterval(sampler);
-  const after = t.child?.pid ? procStats(t.child.pid) : undefined;
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: latencies.length / (elapsed / 1000),
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    errors,
-    ...(before && after ? { cpuMsPerRequest: (after.cpuMs - before.cpuMs) / latencies.length, maxRssMiB: maxRss } : {}),
-  };
 }
 
 async function sequential(t: Target, body: string, firstByte: boolean): Promise<{ p50: number; p99: number }> {
@@ -145,13 +72,13 @@ async function sequential(t: Target, body: string, firstByte: boolean): Promise<
 }
 
 async function main(): Promise<void> {
-  const stub = await start('stub');
+  const stub = await startServer('stub');
   const targets: Target[] = [{ name: 'stub upstream alone', url: stub.url, child: stub.child, headers: {} }];
-  const thin = await start('thin', stub.url);
+  const thin = await startServer('thin', stub.url);
   targets.push({ name: 'thinnest Node proxy (ceiling)', url: thin.url, child: thin.child, headers: {} });
-  const off = await start('bulwark-off', stub.url);
+  const off = await startServer('bulwark-off', stub.url);
   targets.push({ name: 'Bulwark, detectors off', url: off.url, child: off.child, headers: {} });
-  const def = await start('bulwark-default', stub.url);
+  const def = await startServer('bulwark-default', stub.url);
   targets.push({ name: 'Bulwark, default policy', url: def.url, child: def.child, headers: {} });
   try {
     const portkey = await startPortkey();
@@ -167,7 +94,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown>[] = [];
   for (const t of targets) {
-    const throughput = await load(t);
+    const throughput = await load(t, BODY, DURATION_MS, CONNECTIONS);
     const latency = await sequential(t, BODY, false);
     const firstChunk = await sequential(t, STREAM_BODY, true);
     results.push({ name: t.name, throughput, latency1Connection: latency, firstStreamedChunk: firstChunk });

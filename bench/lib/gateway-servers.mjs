@@ -1,11 +1,11 @@
 // Child-process entry point of the gateway benchmark: starts one server under test from the built dist/ (plain
 // node, no TypeScript loader, so memory and CPU are what a user runs) and prints its URL.
-// Usage: node bench/lib/gateway-servers.mjs <stub|thin|bulwark-off|bulwark-default> [upstreamUrl]
+// Usage: node bench/lib/gateway-servers.mjs <stub|thin|bulwark-off|bulwark-default> [upstreamUrl] [sinkUrl...]
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
 const dist = new URL('../../dist/', import.meta.url);
-const [kind, upstream] = process.argv.slice(2);
+const [kind, upstream, ...sinks] = process.argv.slice(2);
 const HIGH_LIMITS = { requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000, concurrency: 100_000 };
 
 async function main() {
@@ -50,7 +50,7 @@ async function main() {
     },
     'bench',
   );
-  const gw = await startGateway({ config, storeUrl: ':memory:', port: 0, host: '127.0.0.1' });
+  const gw = await startGateway({ config, storeUrl: process.env.BENCH_STORE_URL ?? ':memory:', port: 0, host: '127.0.0.1', sinks });
   return gw.url;
 }
 

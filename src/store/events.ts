@@ -1,6 +1,7 @@
 // Security events: append() only buffers (the request path never waits on disk); batches are written in one
 // transaction each, every flushIntervalMs or when batchSize events are waiting. The buffer is bounded and what
 // it cannot hold is counted. Readers: query (newest first, filtered), readAfter (by seq, for the outbox and tail).
+import { RecentEvents } from './recent-events.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { BulwarkError } from '../core/errors.js';
 import type { Decision, EventKind, SecurityEvent } from '../core/event.js';
@@ -11,7 +12,7 @@ import { redactEvent } from './redact-event.js';
 import type { Database, SecurityEventsTable } from './schema.js';
 
 /** Writes rows in one transaction (the dialect's fast path); the default builds the INSERT with kysely. */
-export type EventRowWriter = (rows: readonly EventRow[]) => Promise<void>;
+export type EventRowWriter = (rows: readonly EventRow[]) => Promise<void | readonly number[]>;
 
 /** A row as written: everything but the database-assigned seq. */
 export type EventRow = Omit<Selectable<SecurityEventsTable>, 'seq'>;
@@ -60,6 +61,8 @@ export const DEFAULT_QUERY_LIMIT = 100;
 export const MAX_QUERY_LIMIT = 10_000;
 /** A batch that failed this many times in a row is given up (counted in `lost`), so one bad batch cannot wedge the buffer. */
 const MAX_ATTEMPTS = 3;
+/** Events of our own writes kept in memory for the outbox's readers (about 1-2 KB each). */
+const RECENT_EVENTS = 4_096;
 /** Rows per INSERT statement: 13 columns × 250 rows stays far below SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 250;
 
@@ -77,6 +80,8 @@ export class EventStore {
   #attempts = 0;
   #closed = false;
   readonly #listeners = new Set<WriteListener>();
+  /** What this process wrote last, when the writer tells the seqs it got (SQLite). */
+  readonly #recent = new RecentEvents(RECENT_EVENTS);
   readonly #stats = { written: 0, dropped: 0, invalid: 0, lost: 0, failedWrites: 0, lastError: undefined as string | undefined };
 
   constructor(db: Kysely<Database>, options: EventStoreOptions = {}, writer?: EventRowWriter) {
@@ -192,6 +197,8 @@ export class EventStore {
    * higher one was read: see EventFeed.
    */
   async readAfter(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+    const recent = this.#recent.read(after, positive(limit, 'limit'), maxBytes);
+    if (recent !== undefined) return recent;
     const rows = await this.#db
       .selectFrom('security_events')
       .selectAll()
@@ -204,7 +211,7 @@ export class EventStore {
     let end = 0;
     while (end < rows.length) {
       const r = rows[end] as Selectable<SecurityEventsTable>;
-      bytes += 200 + r.findings.length + r.failures.length + r.tags.length + r.attributes.length;
+      bytes += rowBytes(r);
       if (bytes > maxBytes && end > 0) break;
       end++;
     }
@@ -307,13 +314,20 @@ export class EventStore {
   /** Writes a batch in one transaction; the error when it failed. */
   async #write(batch: SecurityEvent[]): Promise<BulwarkError | undefined> {
     const rows: EventRow[] = [];
+    const stored: SecurityEvent[] = [];
     for (const event of batch) {
-      const row = toRow(event);
-      if (row === undefined) this.#stats.invalid++;
-      else rows.push(row);
+      const r = toRow(event);
+      if (r === undefined) this.#stats.invalid++;
+      else {
+        rows.push(r.row);
+        stored.push(r.event);
+      }
     }
     try {
-      if (rows.length > 0) await this.#writeRows(rows);
+      const seqs = rows.length > 0 ? await this.#writeRows(rows) : undefined;
+      if (seqs && seqs.length === rows.length) {
+        for (let i = 0; i < rows.length; i++) this.#recent.add(seqs[i]!, stored[i]!, rowBytes(rows[i]!));
+      } else if (rows.length > 0) this.#recent.clear();
       this.#stats.written += rows.length;
       this.#attempts = 0;
       if (rows.length > 0) this.#notify(rows.length);
@@ -360,10 +374,10 @@ function isBusy(e: unknown): boolean {
 }
 
 /** The row for an event (secrets stripped), or undefined when it cannot be serialised. */
-function toRow(raw: SecurityEvent): EventRow | undefined {
+function toRow(raw: SecurityEvent): { row: EventRow; event: SecurityEvent } | undefined {
   try {
     const e = redactEvent(raw);
-    return {
+    const row: EventRow = {
       id: e.id,
       time: e.time,
       kind: e.kind,
@@ -378,9 +392,15 @@ function toRow(raw: SecurityEvent): EventRow | undefined {
       tags: JSON.stringify(e.tags),
       attributes: JSON.stringify(e.attributes),
     };
+    return { row, event: e };
   } catch {
     return undefined;
   }
+}
+
+/** A row's size as the outbox's byte cut counts it: its JSON columns plus a constant for the rest. */
+function rowBytes(r: { findings: string; failures: string; tags: string; attributes: string }): number {
+  return 200 + r.findings.length + r.failures.length + r.tags.length + r.attributes.length;
 }
 
 function toStored(row: Selectable<SecurityEventsTable>): StoredEvent {

@@ -18,20 +18,23 @@ export function sqliteEventWriter(db: Kysely<Database>, sqlite: BetterSqlite3.Da
   const insert = sqlite.prepare(
     `insert into security_events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
   );
-  const writeAll = sqlite.transaction((rows: readonly EventRow[]) => {
+  // Returns the rowids (seqs) in order, so the event store can serve its own fresh events from memory.
+  const writeAll = sqlite.transaction((rows: readonly EventRow[]): number[] => {
+    const seqs: number[] = [];
     for (const r of rows) {
-      insert.run(r.id, r.time, r.kind, r.source, r.decision, r.severity, r.stage, r.principal, r.request_id, r.findings, r.failures, r.tags, r.attributes);
+      const info = insert.run(r.id, r.time, r.kind, r.source, r.decision, r.severity, r.stage, r.principal, r.request_id, r.findings, r.failures, r.tags, r.attributes);
+      seqs.push(Number(info.lastInsertRowid));
     }
+    return seqs;
   });
   const shortWait = Math.min(EVENT_BUSY_TIMEOUT_MS, busyTimeoutMs);
   return (rows) =>
     db.connection().execute(() => {
       sqlite.pragma(`busy_timeout = ${shortWait}`);
       try {
-        writeAll(rows);
+        return Promise.resolve(writeAll(rows));
       } finally {
         sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
       }
-      return Promise.resolve();
     });
 }

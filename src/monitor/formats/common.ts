@@ -42,9 +42,13 @@ export function truncate(s: string, max: number): string {
   return `${s.slice(0, end)}…`;
 }
 
+/** String.prototype.isWellFormed: in Node 20, not in the ES2022 lib this project compiles against. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
 /** Replaces lone surrogates (which no UTF-8 encoder can carry faithfully) with U+FFFD. */
 export function wellFormed(s: string): string {
-  return s.replace(LONE_SURROGATE, '\ufffd');
+  // isWellFormed is a native scan (Node 20+), far cheaper than the regex that almost never matches.
+  return (s as WellFormedCheck).isWellFormed() ? s : s.replace(LONE_SURROGATE, '\ufffd');
 }
 
 /**
