@@ -2,6 +2,7 @@
 import type { Generated } from 'kysely';
 import type { OutboxTables } from './schema-outbox.js';
 import type { ResponseTables } from './schema-responses.js';
+import type { EvalTables } from './schema-eval.js';
 
 export interface ApiKeysTable {
   /** Non-secret key id, the `<id>` of `bwk_<id>_<secret>`. */
@@ -53,7 +54,7 @@ export interface RevisionsTable {
   value: Generated<number>;
 }
 
-export interface Database extends OutboxTables, ResponseTables {
+export interface Database extends OutboxTables, ResponseTables, EvalTables {
   api_keys: ApiKeysTable;
   security_events: SecurityEventsTable;
   revisions: RevisionsTable;
