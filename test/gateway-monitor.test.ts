@@ -196,3 +196,51 @@ describe('alert rules', () => {
     }
   });
 });
+
+describe('an otlp+http sink', () => {
+  it('gets a GenAI span per request (with the caller\'s traceparent) and a log record per event at the collector', async () => {
+    const posts: { path: string; body: Record<string, unknown> }[] = [];
+    const collector = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        posts.push({ path: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const address = collector.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const sim = await createSimulator({ port: 0 });
+    const config = validateConfig(
+      { version: 1, upstreams: [{ name: 'sim', url: `${sim.url}/v1`, models: ['sim-*'] }], auth: { anonymous: { enabled: true } }, policies: { default: DEFAULT_POLICY } },
+      'otlp-test',
+    );
+    const gw = await startGateway({ config, storeUrl: ':memory:', port: 0, host: '127.0.0.1', sinks: [`otlp+http://127.0.0.1:${port}`] });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    try {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+        body: JSON.stringify({ model: 'sim-echo', messages: [{ role: 'user', content: 'Tell me about lighthouses.' }] }),
+      });
+      expect(res.status).toBe(200);
+      const requestId = res.headers.get('x-request-id')!;
+      await gw.monitoring.tracer!.flush();
+      const text = () => JSON.stringify(posts);
+      await until('the span and the log record', () => (posts.some((p) => p.path === '/v1/traces') && posts.some((p) => p.path === '/v1/logs') && text().includes(requestId) ? true : undefined));
+      const traces = JSON.stringify(posts.filter((p) => p.path === '/v1/traces'));
+      expect(traces).toContain('"name":"chat sim-echo"');
+      expect(traces).toContain(traceId);
+      expect(traces).toContain('gen_ai.operation.name');
+      expect(traces).toContain('gen_ai.usage.input_tokens');
+      // Spans carry no prompt text; the log record carries what the stored event does (hash, masked excerpt).
+      expect(traces).not.toContain('lighthouses');
+      expect(text()).toContain('bulwark.attributes.prompt.sha256');
+    } finally {
+      await gw.stop();
+      await sim.close();
+      await new Promise((r) => collector.close(r));
+    }
+  });
+});

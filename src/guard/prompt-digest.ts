@@ -25,7 +25,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 export function maskExcerpt(text: string, max = EXCERPT_CHARS): string {
   // Cut with room: a masked token can straddle the cut, so mask a slightly longer slice, then cut again.
   const slice = text.slice(0, max + 64);
-  const masked = slice.replace(EMAIL, '[email]').replace(TOKEN, '[token]').replace(DIGIT, '#').replace(CONTROL, ' ');
+  // The e-mail pattern backtracks over every start position: run it only when there is an @ at all.
+  const noEmail = slice.includes('@') ? slice.replace(EMAIL, '[email]') : slice;
+  const masked = noEmail.replace(TOKEN, '[token]').replace(DIGIT, '#').replace(CONTROL, ' ');
   return masked.length > max ? `${masked.slice(0, max)}…` : masked;
 }
 
