@@ -1,7 +1,10 @@
 // Child-process entry point of the gateway benchmark: starts one server under test from the built dist/ (plain
 // node, no TypeScript loader, so memory and CPU are what a user runs) and prints its URL.
 // Usage: node bench/lib/gateway-servers.mjs <stub|thin|bulwark-off|bulwark-default> [upstreamUrl] [sinkUrl...]
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'undici';
 
 const dist = new URL('../../dist/', import.meta.url);
@@ -50,7 +53,9 @@ async function main() {
     },
     'bench',
   );
-  const gw = await startGateway({ config, storeUrl: process.env.BENCH_STORE_URL ?? ':memory:', port: 0, host: '127.0.0.1', sinks });
+  // A file store as in production (an in-memory one would grow with every event and inflate the RSS figure).
+  const storeUrl = process.env.BENCH_STORE_URL ?? join(mkdtempSync(join(tmpdir(), 'bulwark-bench-')), 'bulwark.db');
+  const gw = await startGateway({ config, storeUrl, port: 0, host: '127.0.0.1', sinks });
   return gw.url;
 }
 

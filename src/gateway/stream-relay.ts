@@ -8,6 +8,7 @@ import { createRestorer, redact, restore as restoreText, type RedactionVault, ty
 import { HoldbackScanner } from '../guard/holdback.js';
 import { mergeResults, runStage, type StageResult } from '../guard/run-stage.js';
 import type { CompiledPolicy } from '../policy/types.js';
+import type { CancelState } from './http/cancel.js';
 import { SseParser, type SseEvent } from './http/sse.js';
 import { completionTokensIn } from './openai/usage.js';
 import type { UpstreamResponse } from './upstream.js';
@@ -56,7 +57,7 @@ export async function relayStream(
   policy: CompiledPolicy,
   context: ScanContextData | undefined,
   vault: RedactionVault,
-  signal: AbortSignal,
+  signal: CancelState,
   format: 'chat' | 'completion' = 'chat',
 ): Promise<RelayOutcome> {
   const outputRules = policy.stages.output;

@@ -1,6 +1,7 @@
 // Client side of the gateway: one keep-alive undici pool per upstream, the gateway's own credential, timeouts,
 // and upstream failures turned into typed results (never a hang, never the client's credential).
 import { Pool, errors as undiciErrors } from 'undici';
+import type { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { CompiledUpstream } from '../policy/types.js';
 
@@ -39,15 +40,15 @@ export class UpstreamClient {
    * POSTs `body` to `<base>/<path>` (path relative to the upstream's /v1 base, e.g. "/chat/completions").
    * Only content headers and the gateway's own credential are sent.
    */
-  async post(path: string, body: Buffer | string, signal?: AbortSignal): Promise<UpstreamResponse | UpstreamFailure> {
+  async post(path: string, body: Buffer | string, signal?: AbortSignal | EventEmitter): Promise<UpstreamResponse | UpstreamFailure> {
     return this.request('POST', path, body, signal);
   }
 
-  async get(path: string, signal?: AbortSignal): Promise<UpstreamResponse | UpstreamFailure> {
+  async get(path: string, signal?: AbortSignal | EventEmitter): Promise<UpstreamResponse | UpstreamFailure> {
     return this.request('GET', path, undefined, signal);
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body: Buffer | string | undefined, signal?: AbortSignal): Promise<UpstreamResponse | UpstreamFailure> {
+  private async request(method: 'GET' | 'POST', path: string, body: Buffer | string | undefined, signal?: AbortSignal | EventEmitter): Promise<UpstreamResponse | UpstreamFailure> {
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.authorization) headers.authorization = this.authorization;

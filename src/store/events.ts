@@ -62,7 +62,7 @@ export const MAX_QUERY_LIMIT = 10_000;
 /** A batch that failed this many times in a row is given up (counted in `lost`), so one bad batch cannot wedge the buffer. */
 const MAX_ATTEMPTS = 3;
 /** Events of our own writes kept in memory for the outbox's readers (about 1-2 KB each). */
-const RECENT_EVENTS = 4_096;
+const RECENT_EVENTS = 2_048;
 /** Rows per INSERT statement: 13 columns × 250 rows stays far below SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 250;
 
@@ -80,8 +80,11 @@ export class EventStore {
   #attempts = 0;
   #closed = false;
   readonly #listeners = new Set<WriteListener>();
-  /** What this process wrote last, when the writer tells the seqs it got (SQLite). */
-  readonly #recent = new RecentEvents(RECENT_EVENTS);
+  /**
+   * What this process wrote last, when the writer tells the seqs it got (SQLite). Made at the first readAfter:
+   * a store nobody reads back (no sinks) holds no extra events in memory.
+   */
+  #recent: RecentEvents | undefined;
   readonly #stats = { written: 0, dropped: 0, invalid: 0, lost: 0, failedWrites: 0, lastError: undefined as string | undefined };
 
   constructor(db: Kysely<Database>, options: EventStoreOptions = {}, writer?: EventRowWriter) {
@@ -197,6 +200,7 @@ export class EventStore {
    * higher one was read: see EventFeed.
    */
   async readAfter(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredEvent[]> {
+    this.#recent ??= new RecentEvents(RECENT_EVENTS);
     const recent = this.#recent.read(after, positive(limit, 'limit'), maxBytes);
     if (recent !== undefined) return recent;
     const rows = await this.#db
@@ -325,9 +329,10 @@ export class EventStore {
     }
     try {
       const seqs = rows.length > 0 ? await this.#writeRows(rows) : undefined;
-      if (seqs && seqs.length === rows.length) {
-        for (let i = 0; i < rows.length; i++) this.#recent.add(seqs[i]!, stored[i]!, rowBytes(rows[i]!));
-      } else if (rows.length > 0) this.#recent.clear();
+      const recent = this.#recent;
+      if (recent && seqs && seqs.length === rows.length) {
+        for (let i = 0; i < rows.length; i++) recent.add(seqs[i]!, stored[i]!, rowBytes(rows[i]!));
+      } else if (recent && rows.length > 0) recent.clear();
       this.#stats.written += rows.length;
       this.#attempts = 0;
       if (rows.length > 0) this.#notify(rows.length);

@@ -13,6 +13,7 @@ import { modelNotAllowedError } from '../auth/auth-error.js';
 import { modelAllowed } from '../auth/principal.js';
 import type { Admission, GatewayDeps } from '../deps.js';
 import { parseJson, readBody } from '../http/body.js';
+import { Cancel } from '../http/cancel.js';
 import { sendError, sendJson } from '../http/errors.js';
 import type { Located } from '../openai/chat-texts.js';
 import { requestEvent, type RequestFacts } from '../request-event.js';
@@ -172,19 +173,19 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
       return;
     }
     // 5. Upstream: the original bytes unless a redaction changed the request.
-    const controller = new AbortController();
+    const cancel = new Cancel();
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) cancel.abort();
     });
     const forward = input.modified ? JSON.stringify(json) : body.body;
     const inputDecision = input.result.decision === 'redact' ? 'redact' : 'allow';
     headerDecision = inputDecision;
     const upstreamStarted = performance.now();
-    const answer = await upstream.post(spec.upstreamPath, forward, controller.signal);
+    const answer = await upstream.post(spec.upstreamPath, forward, cancel);
     facts.upstreamMs = performance.now() - upstreamStarted;
     if (!isFailure(answer)) facts.upstreamStatus = answer.status;
     if (isFailure(answer)) {
-      if (controller.signal.aborted) return upstreamFailed(undefined, upstreamConfig.timeoutMs, true);
+      if (cancel.aborted) return upstreamFailed(undefined, upstreamConfig.timeoutMs, true);
       const status = answer.kind === 'timeout' ? 504 : 502;
       return fail(status, 'upstream_error', `upstream_${answer.kind}`, answer.message);
     }
@@ -194,7 +195,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
       try {
         text = await readBounded(answer.body, 256 * 1024);
       } catch (e) {
-        return upstreamFailed(e, upstreamConfig.timeoutMs, controller.signal.aborted);
+        return upstreamFailed(e, upstreamConfig.timeoutMs, cancel.aborted);
       }
       facts.status = answer.status >= 500 ? 502 : answer.status;
       facts.reason = `upstream_status_${answer.status}`;
@@ -211,7 +212,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     if (stream && isSse) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers, 'x-bulwark-decision': inputDecision });
       res.flushHeaders();
-      const outcome = await relayStream(answer, res, policy, { ...context, prompt: undefined }, vault, controller.signal, spec.format);
+      const outcome = await relayStream(answer, res, policy, { ...context, prompt: undefined }, vault, cancel, spec.format);
       completionTokens = outcome.completionTokens ?? (outcome.completionChars === undefined ? undefined : Math.ceil(outcome.completionChars / 4));
       facts.status = 200;
       facts.completionTokens = outcome.completionTokens;
@@ -226,7 +227,7 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     try {
       raw = await readBounded(answer.body, deps.maxResponseBytes ?? deps.config.server.maxResponseBytes ?? MAX_RESPONSE_BYTES);
     } catch (e) {
-      return upstreamFailed(e, upstreamConfig.timeoutMs, controller.signal.aborted);
+      return upstreamFailed(e, upstreamConfig.timeoutMs, cancel.aborted);
     }
     if (raw === undefined) return fail(502, 'upstream_error', 'upstream_response_too_large', 'the upstream answer is too large');
     const needsOutput = policy.stages.output.length > 0 || policy.stages.tool_call.length > 0 || policy.detectionsInBody || (policy.restoreRedactions && input.modified);
