@@ -2,7 +2,7 @@
 import { cpSync, existsSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, extname } from 'node:path';
 
-const ASSET_EXTENSIONS = new Set(['.bin', '.txt', '.md', '.gz']);
+const ASSET_EXTENSIONS = new Set(['.bin', '.txt', '.md', '.gz', '.yaml']);
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

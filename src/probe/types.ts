@@ -15,6 +15,8 @@ export interface ChatMessage {
   content: string;
   /** For role `tool`: the call it answers. */
   toolCallId?: string;
+  /** For role `assistant`: the tool calls it made (a following `tool` message answers one of them). */
+  toolCalls?: (ToolCall & { id: string })[];
 }
 
 /** A tool the target may call (OpenAI function format); `dangerous` marks the excessive-agency trap. */
@@ -159,7 +161,7 @@ export interface Rng {
 export interface Transform {
   /** e.g. `base64`, `leetspeak`, `payload-split`, `lang:fr`. */
   readonly id: string;
-  /** Rewrites one case into its disguised variant (its turns and intent); must not change id/pack/category. */
+  /** Rewrites one case into its disguised variant (its turns, `transforms` appended, a new id from caseId); keeps pack and category. */
   apply(c: ProbeCase, rng: Rng): ProbeCase;
 }
 
