@@ -8,6 +8,7 @@ import type { CommandContext } from './command-context.js';
 import { registerDetectCommand } from './detect.js';
 import { registerDetectorsCommand } from './detectors.js';
 import { registerBlocksCommand } from './blocks.js';
+import { registerEvalCommand } from './eval.js';
 import { registerEventsCommand } from './events.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerKeysCommand } from './keys.js';
@@ -83,6 +84,7 @@ async function buildProgram(ctx: CommandContext): Promise<Command> {
   registerKeysCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerBlocksCommand(program, ctx);
+  registerEvalCommand(program, ctx);
   registerUpstreamCommand(program, ctx);
   return program;
 }

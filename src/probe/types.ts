@@ -196,6 +196,8 @@ export interface Interval {
 
 export interface CategorySummary {
   category: string;
+  /** The target, when a run has several (each target is summarised on its own). */
+  target?: string;
   kind: CaseKind;
   total: number;
   pass: number;
