@@ -3,17 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { isBulwarkError } from '../core/errors.js';
 import { formatIssue, issuesOf } from '../policy/issues.js';
-import { defaultRegistry, type DetectorRegistry } from '../gateway/detector-api/registry.js';
+import type { DetectorRegistry } from '../gateway/detector-api/registry.js';
 import type { CommandContext } from './command-context.js';
-import { registerDetectCommand } from './detect.js';
-import { registerDetectorsCommand } from './detectors.js';
-import { registerBlocksCommand } from './blocks.js';
-import { registerEvalCommand } from './eval.js';
-import { registerEventsCommand } from './events.js';
-import { registerGatewayCommands } from './gateway.js';
-import { registerKeysCommand } from './keys.js';
-import { registerPolicyCommand } from './policy.js';
-import { registerUpstreamCommand } from './upstream.js';
 import { EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { OutputError, safeForTerminal } from './output.js';
@@ -32,8 +23,11 @@ const USAGE_ERRORS = new Set(['ERR_CONFIG_INVALID', 'ERR_DETECTOR_UNKNOWN', 'ERR
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const io = deps.io ?? processIo();
   let exitCode = EXIT_OK;
+  const commands = commandsFor(argv);
+  // The detector registry loads every detector: only for the commands that use it.
+  const registry = deps.registry ?? (commands.some((c) => c.needsRegistry) ? (await import('../gateway/detector-api/registry.js')).defaultRegistry() : unloadedRegistry());
   const ctx: CommandContext = {
-    registry: deps.registry ?? defaultRegistry(),
+    registry,
     io,
     setExitCode: (code) => {
       exitCode = code;
@@ -41,7 +35,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   };
   if (deps.shutdown) ctx.shutdown = deps.shutdown;
   try {
-    const program = await buildProgram(ctx);
+    const program = await buildProgram(ctx, commands);
     await program.parseAsync(argv, { from: 'node' });
     return exitCode;
   } catch (e) {
@@ -65,7 +59,51 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   }
 }
 
-async function buildProgram(ctx: CommandContext): Promise<Command> {
+type Register = (program: Command, ctx: CommandContext) => unknown;
+
+interface CommandModule {
+  /** Names on the command line that this module registers. */
+  names: readonly string[];
+  needsRegistry: boolean;
+  load(): Promise<Register>;
+}
+
+/**
+ * Every command, loaded on demand: `bulwark eval …` imports the eval harness and not the gateway, the detectors
+ * or the store drivers of other commands (start-up time is module loading). Help and unknown commands load all.
+ */
+const COMMANDS: readonly CommandModule[] = [
+  { names: ['detect'], needsRegistry: true, load: async () => (await import('./detect.js')).registerDetectCommand },
+  { names: ['detectors'], needsRegistry: true, load: async () => (await import('./detectors.js')).registerDetectorsCommand },
+  { names: ['gateway', 'serve'], needsRegistry: true, load: async () => (await import('./gateway.js')).registerGatewayCommands },
+  { names: ['policy'], needsRegistry: true, load: async () => (await import('./policy.js')).registerPolicyCommand },
+  { names: ['keys'], needsRegistry: false, load: async () => (await import('./keys.js')).registerKeysCommand },
+  { names: ['events'], needsRegistry: false, load: async () => (await import('./events.js')).registerEventsCommand },
+  { names: ['blocks'], needsRegistry: false, load: async () => (await import('./blocks.js')).registerBlocksCommand },
+  { names: ['eval'], needsRegistry: false, load: async () => (await import('./eval.js')).registerEvalCommand },
+  { names: ['upstream'], needsRegistry: false, load: async () => (await import('./upstream.js')).registerUpstreamCommand },
+];
+
+/** The module of the command named in argv (node, script, command, ...), or all of them. */
+function commandsFor(argv: readonly string[]): readonly CommandModule[] {
+  const args = argv.slice(2);
+  const first = args.find((a) => !a.startsWith('-'));
+  // `bulwark --version` needs no command at all.
+  if (first === undefined && args.some((a) => a === '-V' || a === '--version') && !args.some((a) => a === '-h' || a === '--help')) return [];
+  const one = first === undefined ? undefined : COMMANDS.find((c) => c.names.includes(first));
+  return one ? [one] : COMMANDS;
+}
+
+/** Stands in for the registry where no command needs it; touching it is a bug. */
+function unloadedRegistry(): DetectorRegistry {
+  return new Proxy({} as DetectorRegistry, {
+    get() {
+      throw new TypeError('the detector registry was not loaded for this command');
+    },
+  });
+}
+
+async function buildProgram(ctx: CommandContext, commands: readonly CommandModule[]): Promise<Command> {
   const program = new Command('bulwark')
     .description('Bulwark: AI security and safety platform: detectors, gateway, evaluation, scanners, risk register')
     .version(await packageVersion(), '-V, --version', 'print the version')
@@ -77,15 +115,8 @@ async function buildProgram(ctx: CommandContext): Promise<Command> {
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
-  registerDetectCommand(program, ctx);
-  registerDetectorsCommand(program, ctx);
-  registerGatewayCommands(program, ctx);
-  registerPolicyCommand(program, ctx);
-  registerKeysCommand(program, ctx);
-  registerEventsCommand(program, ctx);
-  registerBlocksCommand(program, ctx);
-  registerEvalCommand(program, ctx);
-  registerUpstreamCommand(program, ctx);
+  const registers = await Promise.all(commands.map((c) => c.load()));
+  for (const register of registers) register(program, ctx);
   return program;
 }
 

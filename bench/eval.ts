@@ -1,0 +1,113 @@
+// `npm run bench:eval`: the same promptfoo config (500 and 5,000 tests) against the same local OpenAI-compatible
+// stub (Bulwark's simulator, echo profile, in its own process), run by `bulwark eval run` and, side by side, by
+// promptfoo itself when it is installed: tests/s, start time, peak RSS (GNU time's maximum resident set size).
+// promptfoo is 1.4 GB and stays out of the project: install it into a folder of your own
+// (`mkdir /tmp/pf && cd /tmp/pf && npm i promptfoo@0.121.20`, the last release that runs on Node 20) and point BULWARK_BENCH_PROMPTFOO at it (default /tmp/pf).
+// Writes bench/results/eval.json. Flags: --quick (500 only).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from '../scripts/train/data/types.js';
+import { startServer } from './lib/http-load.js';
+
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK ? [500] : [500, 5000];
+const CONCURRENCY = 16;
+const PROMPTFOO_DIR = process.env['BULWARK_BENCH_PROMPTFOO'] ?? '/tmp/pf';
+const PROMPTFOO_BIN = join(PROMPTFOO_DIR, 'node_modules', '.bin', 'promptfoo');
+const BULWARK_BIN = repoPath('bin', 'bulwark.js');
+
+interface Measured {
+  tool: string;
+  tests: number;
+  wallS: number;
+  testsPerSecond: number;
+  peakRssMiB: number;
+  exitCode: number | null;
+}
+
+function config(dir: string, stubUrl: string, n: number): string {
+  const tests = Array.from({ length: n }, (_, i) => `  - vars: { q: "question number ${i} about lighthouses" }\n    assert:\n      - type: icontains\n        value: "number ${i}"\n`).join('');
+  const text =
+    `description: bench ${n}\nproviders:\n  - id: openai:chat:sim-echo\n    config:\n      apiBaseUrl: ${stubUrl}/v1\n` +
+    `prompts:\n  - "Please repeat: {{q}}"\ntests:\n${tests}`;
+  const path = join(dir, `promptfooconfig-${n}.yaml`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Runs a command under GNU time; wall seconds and the maximum RSS of the process (and its waited-for children). */
+function timed(tool: string, tests: number, cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Measured> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB=%M', cmd, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => {
+      const wallS = (performance.now() - started) / 1000;
+      const kb = Number(/BENCH_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0);
+      if (code !== 0 && code !== 1 && code !== 100) process.stderr.write(`${tool} exited ${code}: ${stderr.slice(-800)}\n`);
+      resolve({ tool, tests, wallS, testsPerSecond: tests / wallS, peakRssMiB: kb / 1024, exitCode: code });
+    });
+  });
+}
+
+/** Median wall time of starting the command and letting it do nothing useful (help / version). */
+function startTime(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    spawnSync(cmd, args, { env, stdio: 'ignore' });
+    times.push((performance.now() - t0) / 1000);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bulwark-bench-eval-'));
+  const stub = await startServer('stub');
+  const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', PROMPTFOO_DISABLE_TELEMETRY: '1', PROMPTFOO_DISABLE_UPDATE: '1', PROMPTFOO_DISABLE_SHARING: '1', PROMPTFOO_CONFIG_DIR: join(dir, 'pf-home') };
+  const results: Measured[] = [];
+  const havePromptfoo = existsSync(PROMPTFOO_BIN);
+  if (!havePromptfoo) console.log(`promptfoo not found at ${PROMPTFOO_BIN}: measuring Bulwark alone`);
+  const starts: Record<string, number> = { bulwark: startTime(process.execPath, [BULWARK_BIN, 'eval', 'schema'], env) };
+  if (havePromptfoo) starts['promptfoo'] = startTime(PROMPTFOO_BIN, ['--version'], env);
+  try {
+    for (const n of SIZES) {
+      const path = config(dir, stub.url, n);
+      const b = await timed('bulwark', n, process.execPath, [BULWARK_BIN, 'eval', 'run', path, '--db', join(dir, `bulwark-${n}.db`), '--json'], env, dir);
+      results.push(b);
+      console.log(`bulwark   ${n} tests: ${b.wallS.toFixed(2)} s, ${b.testsPerSecond.toFixed(0)} tests/s, peak RSS ${b.peakRssMiB.toFixed(0)} MiB`);
+      if (havePromptfoo) {
+        const p = await timed('promptfoo', n, PROMPTFOO_BIN, ['eval', '-c', path, '--no-cache', '--no-table', '--no-progress-bar', '-j', String(CONCURRENCY), '-o', join(dir, `pf-${n}.json`)], env, dir);
+        results.push(p);
+        console.log(`promptfoo ${n} tests: ${p.wallS.toFixed(2)} s, ${p.testsPerSecond.toFixed(0)} tests/s, peak RSS ${p.peakRssMiB.toFixed(0)} MiB`);
+      }
+    }
+  } finally {
+    stub.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ratios: Record<string, number> = {};
+  for (const n of SIZES) {
+    const b = results.find((r) => r.tool === 'bulwark' && r.tests === n);
+    const p = results.find((r) => r.tool === 'promptfoo' && r.tests === n);
+    if (b && p) ratios[`tests/s bulwark / promptfoo at ${n}`] = b.testsPerSecond / p.testsPerSecond;
+  }
+  console.log(`start: ${Object.entries(starts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
+  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k}: ${v.toFixed(2)}`);
+  const out = {
+    benchmark: 'eval',
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, load: os.loadavg() },
+    concurrency: CONCURRENCY,
+    startSeconds: starts,
+    results,
+    ratios,
+  };
+  mkdirSync(repoPath('bench', 'results'), { recursive: true });
+  writeFileSync(repoPath('bench', 'results', 'eval.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+
+await main();
