@@ -2,7 +2,6 @@
 // `run` exits 1 when a threshold gate of the suite fails, so CI can gate on it.
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isBulwarkError } from '../core/errors.js';
 import { runSuite, type RunSuiteResult } from '../probe/run-suite.js';
 import { diffRuns } from '../probe/stats/diff-runs.js';
 import { RunStore } from '../probe/store/run-store.js';
@@ -10,14 +9,11 @@ import { loadEvalInput } from '../probe/suite/eval-input.js';
 import { REPORT_FORMATS, suiteJsonSchema, type ReportFormat } from '../probe/suite/schema.js';
 import { targetSpecSchema } from '../probe/targets/spec.js';
 import type { CaseResult, CategorySummary, Interval, RunSummary } from '../probe/types.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { positiveInt, shutdownOnSignals, type CommandContext } from './command-context.js';
-import { EXIT_FLAGGED, EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { OutputError, safeForTerminal } from './output.js';
-
-interface StoreOption {
-  db?: string;
-}
+import { EXIT_FLAGGED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { safeForTerminal } from './output.js';
+import { DB_HELP, withStore, type StoreOption } from './with-store.js';
 
 type RunOptions = StoreOption & { dryRun?: boolean; resume?: string; retryErrors?: boolean; json?: boolean } & Partial<Record<string, string>>;
 
@@ -30,8 +26,7 @@ const REPORT_FLAGS: Readonly<Record<ReportFormat, { flag: string; key: string }>
   markdown: { flag: '--markdown', key: 'markdown' },
 };
 
-const DB_HELP = 'store file or URL (sqlite:<path>, postgres://...); default BULWARK_DATABASE_URL, else $BULWARK_HOME/bulwark.db';
-const USAGE_CODES = new Set(['ERR_INPUT_INVALID', 'ERR_CONFIG_INVALID', 'ERR_IO']);
+const USAGE_CODES: ReadonlySet<string> = new Set(['ERR_INPUT_INVALID', 'ERR_CONFIG_INVALID', 'ERR_IO']);
 
 export function registerEvalCommand(program: Command, ctx: CommandContext): Command {
   const evalCmd = program.command('eval').description('run evaluation and red-team suites against models, apps and gateways');
@@ -46,7 +41,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
     .option('--db <url>', DB_HELP);
   for (const f of REPORT_FORMATS) run.option(`${REPORT_FLAGS[f].flag} <path>`, `write the ${f} report here (overrides the suite)`);
   run.action(async (file: string, options: RunOptions) => {
-    ctx.setExitCode(await withStore(ctx, options, (store) => runCommand(file, options, store, ctx)));
+    ctx.setExitCode(await withStore(ctx, options, (store) => runCommand(file, options, store, ctx), USAGE_CODES));
   });
   evalCmd
     .command('list')
@@ -63,7 +58,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
             ctx.io.stdout.write(options.json ? `${JSON.stringify(r)}\n` : `${r.id}  ${r.status.padEnd(11)} ${r.startedAt}  ${safeForTerminal(r.suite)}\n`);
           }
           return EXIT_OK;
-        }),
+        }, USAGE_CODES),
       );
     });
   evalCmd
@@ -82,7 +77,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
           }
           ctx.io.stdout.write(options.json ? `${JSON.stringify(run.summary, null, 2)}\n` : summaryText(run.summary));
           return EXIT_OK;
-        }),
+        }, USAGE_CODES),
       );
     });
   evalCmd
@@ -93,7 +88,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
     .option('--json', 'print the diff as JSON')
     .option('--db <url>', DB_HELP)
     .action(async (a: string, b: string, options: StoreOption & { json?: boolean }) => {
-      ctx.setExitCode(await withStore(ctx, options, (store) => diffCommand(store, a, b, options.json === true, ctx)));
+      ctx.setExitCode(await withStore(ctx, options, (store) => diffCommand(store, a, b, options.json === true, ctx), USAGE_CODES));
     });
   const baseline = evalCmd.command('baseline').description('the run that later runs of its suite are compared with');
   baseline
@@ -112,7 +107,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
           await runs.setBaseline(run.suite, runId);
           ctx.io.stdout.write(`baseline of ${safeForTerminal(run.suite)}: ${runId}\n`);
           return EXIT_OK;
-        }),
+        }, USAGE_CODES),
       );
     });
   evalCmd
@@ -218,16 +213,3 @@ async function diffCommand(store: Store, a: string, b: string, json: boolean, ct
   return EXIT_OK;
 }
 
-async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
-  let store: Store | undefined;
-  try {
-    store = await openStore({ url: options.db, cwd: ctx.io.cwd, keys: { refreshIntervalMs: 0 } });
-    return await run(store);
-  } catch (e) {
-    if (e instanceof OutputError || !isBulwarkError(e)) throw e;
-    ctx.io.stderr.write(`bulwark: ${safeForTerminal(e.message)}\n`);
-    return USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_IO;
-  } finally {
-    await store?.close();
-  }
-}

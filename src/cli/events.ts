@@ -1,18 +1,18 @@
 // `bulwark events query|tail|purge|dead-letters`: read, follow and prune the security events in the store.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { isBulwarkError } from '../core/errors.js';
 import { DECISIONS, EVENT_KINDS, type Decision, type EventKind } from '../core/event.js';
 import { listDeadLetters } from '../monitor/outbox-state.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { formatDuration, parseDuration } from '../store/duration.js';
 import { matchesFilter, type EventFilter } from '../store/event-filter.js';
 import { EventFeed, POSTGRES_GAP_GRACE_MS } from '../store/event-feed.js';
 import { MAX_QUERY_LIMIT } from '../store/events.js';
 import { positiveInt, shutdownOnSignals, type CommandContext } from './command-context.js';
 import { CSV_HEADER, csvLine, csvRow, EVENT_OUTPUT_FORMATS, jsonLine, table, tableCells, tailLine, type EventOutputFormat } from './events-format.js';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { LineWriter, OutputError, safeForTerminal } from './output.js';
+import { EXIT_OK } from './exit-codes.js';
+import { LineWriter, safeForTerminal } from './output.js';
+import { withStore } from './with-store.js';
 
 interface StoreOption {
   db?: string;
@@ -56,7 +56,7 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): Co
     .option('--limit <n>', `most events printed (at most ${MAX_QUERY_LIMIT})`, limitArg, 100)
     .addOption(new Option('--format <format>', 'table, json (one event per line) or csv; default table on a terminal, json otherwise').choices(EVENT_OUTPUT_FORMATS))
     .action(async (options: QueryOptions) => {
-      ctx.setExitCode(await withStore(ctx, options, (store) => queryEvents(store, options, ctx)));
+      ctx.setExitCode(await withStore(ctx, options, (store) => queryEvents(store, options, ctx), USAGE_CODES));
     });
   withFilters(events.command('tail').description('print the latest events, then new ones as they are stored, until Ctrl-C'))
     .option('-n, --lines <n>', 'recent events printed first', nonNegativeInt, 10)
@@ -64,7 +64,7 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): Co
     .option('--interval <ms>', 'how often to look for new events', positiveInt, 500)
     .addOption(new Option('--format <format>', 'table or json (one event per line); default table on a terminal, json otherwise').choices(['table', 'json']))
     .action(async (options: TailOptions) => {
-      ctx.setExitCode(await withStore(ctx, options, (store) => tailEvents(store, options, ctx)));
+      ctx.setExitCode(await withStore(ctx, options, (store) => tailEvents(store, options, ctx), USAGE_CODES));
     });
   events
     .command('purge')
@@ -72,7 +72,7 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): Co
     .requiredOption('--older-than <duration>', 'e.g. 30d, 12h, 2w', duration)
     .option('--db <url>', DB_HELP)
     .action(async (options: PurgeCliOptions) => {
-      ctx.setExitCode(await withStore(ctx, options, (store) => purge(store, options, ctx)));
+      ctx.setExitCode(await withStore(ctx, options, (store) => purge(store, options, ctx), USAGE_CODES));
     });
   events
     .command('dead-letters')
@@ -82,7 +82,7 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): Co
     .option('--json', 'print JSON lines')
     .option('--db <url>', DB_HELP)
     .action(async (options: StoreOption & { sink?: string; limit: number; json?: boolean }) => {
-      ctx.setExitCode(await withStore(ctx, options, (store) => deadLetters(store, options, ctx)));
+      ctx.setExitCode(await withStore(ctx, options, (store) => deadLetters(store, options, ctx), USAGE_CODES));
     });
   return events;
 }
@@ -170,19 +170,6 @@ async function deadLetters(store: Store, o: { sink?: string; limit: number; json
   return EXIT_OK;
 }
 
-async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
-  let store: Store | undefined;
-  try {
-    store = await openStore({ url: options.db, cwd: ctx.io.cwd, keys: { refreshIntervalMs: 0 } });
-    return await run(store);
-  } catch (e) {
-    if (e instanceof OutputError || !isBulwarkError(e)) throw e;
-    ctx.io.stderr.write(`bulwark: ${safeForTerminal(e.message)}\n`);
-    return USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_IO;
-  } finally {
-    await store?.close();
-  }
-}
 
 /** A duration back from now (1h, 7d) or an ISO 8601 time. */
 export function parseTimeArg(value: string, now = Date.now()): Date {

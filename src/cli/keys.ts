@@ -1,13 +1,13 @@
 // `bulwark keys create|list|revoke|rotate|suspend|unsuspend`: API keys of the gateway, kept hashed in the store.
 import { InvalidArgumentError, type Command } from 'commander';
-import { isBulwarkError } from '../core/errors.js';
 import { manualResponse } from '../monitor/rules/response-event.js';
 import { keyStatus, type ApiKeyRecord, type CreatedKey } from '../store/api-keys.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { formatDuration, parseDuration } from '../store/duration.js';
 import { positiveInt, type CommandContext } from './command-context.js';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_OK } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
+import { withStore as withStoreOf } from './with-store.js';
 
 export interface StoreOption {
   db?: string;
@@ -222,19 +222,9 @@ function statusText(r: ApiKeyRecord, now: number): string {
 }
 
 /** Opens the store for one command and turns our errors into a message and an exit code (64 usage, 74 store). */
-export async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
-  let store: Store | undefined;
-  try {
-    // A one-shot command: no snapshot refresh timer.
-    store = await openStore({ url: options.db, cwd: ctx.io.cwd, keys: { refreshIntervalMs: 0 } });
-    return await run(store);
-  } catch (e) {
-    if (!isBulwarkError(e)) throw e;
-    ctx.io.stderr.write(`bulwark: ${safeForTerminal(e.message)}\n`);
-    return USAGE_CODES.has(e.code) ? EXIT_USAGE : EXIT_IO;
-  } finally {
-    await store?.close();
-  }
+/** The store for a keys or blocks command, with their usage errors. */
+export function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>): Promise<number> {
+  return withStoreOf(ctx, options, run, USAGE_CODES);
 }
 
 /** Commander parser for a positive duration (30d, 12h, 90m, 1h30m). */
