@@ -1,11 +1,11 @@
 // `bulwark eval run|list|show|diff|baseline|schema`: the evaluation and red-team harness on the command line.
 // `run` exits 1 when a threshold gate of the suite fails, so CI can gate on it.
+// The harness, the store and its drivers are imported by the actions that use them: `eval schema` and `--help`
+// load none of them, and start-up time is mostly module loading.
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runSuite, type RunSuiteResult } from '../probe/run-suite.js';
-import { diffRuns } from '../probe/stats/diff-runs.js';
-import { RunStore } from '../probe/store/run-store.js';
-import { loadEvalInput } from '../probe/suite/eval-input.js';
+import type { RunSuiteResult } from '../probe/run-suite.js';
+import type { RunStore } from '../probe/store/run-store.js';
 import { REPORT_FORMATS, suiteJsonSchema, type ReportFormat } from '../probe/suite/schema.js';
 import { targetSpecSchema } from '../probe/targets/spec.js';
 import type { CaseResult, CategorySummary, Interval, RunSummary } from '../probe/types.js';
@@ -13,7 +13,20 @@ import type { Store } from '../store/db.js';
 import { positiveInt, shutdownOnSignals, type CommandContext } from './command-context.js';
 import { EXIT_FLAGGED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
-import { DB_HELP, withStore, type StoreOption } from './with-store.js';
+import { extraSummaryLines } from '../probe/summary-text.js';
+import type { StoreOption } from './with-store.js';
+
+/** Same text as with-store's DB_HELP, which cannot be imported without loading the store drivers. */
+const DB_HELP = 'store file or URL (sqlite:<path>, postgres://...); default BULWARK_DATABASE_URL, else $BULWARK_HOME/bulwark.db';
+
+/** withStore, loaded on first use. */
+async function withStore(ctx: CommandContext, options: StoreOption, run: (store: Store) => Promise<number>, usageCodes: ReadonlySet<string>): Promise<number> {
+  return (await import('./with-store.js')).withStore(ctx, options, run, usageCodes);
+}
+
+async function runStoreOf(store: Store): Promise<RunStore> {
+  return new (await import('../probe/store/run-store.js')).RunStore(store.db);
+}
 
 type RunOptions = StoreOption & { dryRun?: boolean; resume?: string; retryErrors?: boolean; json?: boolean } & Partial<Record<string, string>>;
 
@@ -53,7 +66,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
     .action(async (options: StoreOption & { suite?: string; limit: number; json?: boolean }) => {
       ctx.setExitCode(
         await withStore(ctx, options, async (store) => {
-          const runs = await new RunStore(store.db).listRuns({ ...(options.suite ? { suite: options.suite } : {}), limit: options.limit });
+          const runs = await (await runStoreOf(store)).listRuns({ ...(options.suite ? { suite: options.suite } : {}), limit: options.limit });
           for (const r of runs) {
             ctx.io.stdout.write(options.json ? `${JSON.stringify(r)}\n` : `${r.id}  ${r.status.padEnd(11)} ${r.startedAt}  ${safeForTerminal(r.suite)}\n`);
           }
@@ -70,7 +83,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
     .action(async (runId: string, options: StoreOption & { json?: boolean }) => {
       ctx.setExitCode(
         await withStore(ctx, options, async (store) => {
-          const run = await new RunStore(store.db).getRun(runId);
+          const run = await (await runStoreOf(store)).getRun(runId);
           if (!run?.summary) {
             ctx.io.stderr.write(`bulwark: no finished run ${safeForTerminal(runId)}\n`);
             return EXIT_USAGE;
@@ -98,7 +111,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
     .action(async (runId: string, options: StoreOption) => {
       ctx.setExitCode(
         await withStore(ctx, options, async (store) => {
-          const runs = new RunStore(store.db);
+          const runs = await runStoreOf(store);
           const run = await runs.getRun(runId);
           if (!run) {
             ctx.io.stderr.write(`bulwark: no run ${safeForTerminal(runId)}\n`);
@@ -122,6 +135,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
 
 async function runCommand(file: string, options: RunOptions, store: Store, ctx: CommandContext): Promise<number> {
   const path = resolve(ctx.io.cwd, file);
+  const [{ loadEvalInput }, { runSuite }] = await Promise.all([import('../probe/suite/eval-input.js'), import('../probe/run-suite.js')]);
   const input = await loadEvalInput(path);
   // Report paths in a suite are relative to the suite file, like its dataset paths; on the command line, to the cwd.
   const fromSuite = Object.fromEntries(Object.entries(input.suite.reports ?? {}).filter(([, p]) => p !== undefined).map(([f, p]) => [f, resolve(dirname(path), p!)]));
@@ -181,11 +195,12 @@ export function summaryText(s: RunSummary): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => safeForTerminal(cell).padEnd(widths[i]!)).join('  ').trimEnd());
   const gates = s.gates.map((g) => `${g.ok ? 'ok  ' : 'FAIL'} ${safeForTerminal(g.name)}: ${safeForTerminal(g.detail)}`);
-  return `run ${s.runId} (${safeForTerminal(s.suite)}): ${s.status}, ${s.requests} requests, targets ${s.targets.map(safeForTerminal).join(', ')}\n${lines.join('\n')}\n${gates.length ? `${gates.join('\n')}\n` : ''}`;
+  const extra = extraSummaryLines(s).map((l) => `${safeForTerminal(l)}\n`).join('');
+  return `run ${s.runId} (${safeForTerminal(s.suite)}): ${s.status}, ${s.requests} requests, targets ${s.targets.map(safeForTerminal).join(', ')}\n${lines.join('\n')}\n${gates.length ? `${gates.join('\n')}\n` : ''}${extra}`;
 }
 
 async function diffCommand(store: Store, a: string, b: string, json: boolean, ctx: CommandContext): Promise<number> {
-  const runs = new RunStore(store.db);
+  const runs = await runStoreOf(store);
   const load = async (id: string): Promise<CaseResult[] | undefined> => {
     if (!(await runs.getRun(id))) return undefined;
     const out: CaseResult[] = [];
@@ -197,7 +212,7 @@ async function diffCommand(store: Store, a: string, b: string, json: boolean, ct
     ctx.io.stderr.write(`bulwark: no run ${safeForTerminal(!before ? a : b)}\n`);
     return EXIT_USAGE;
   }
-  const diff = diffRuns(before, after);
+  const diff = (await import('../probe/stats/diff-runs.js')).diffRuns(before, after);
   if (json) {
     ctx.io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
     return EXIT_OK;

@@ -14,11 +14,13 @@ import type { BaselineDiff, CaseInfo, RunReport, TrendPoint } from './reports/ty
 import type { WrittenReport } from './reports/format.js';
 import { writeReports } from './reports/write.js';
 import { createRng } from './rng.js';
-import { createMemoryCache } from './runner/cache.js';
+import { attackConversation, attackerCases, attackRequestBound, isAttackerCase, type AttackRunSpec } from './runner/attack-run.js';
 import { executeRun, type RunStats } from './runner/execute.js';
 import { gradersFrom } from './runner/graders.js';
 import { planRun, type RunPlan } from './runner/plan.js';
 import { createProgressBar } from './runner/progress.js';
+import { createStoreCache } from './runner/store-cache.js';
+import { qualityScores } from './stats/quality-scores.js';
 import { summarize } from './stats/summarize.js';
 import { diffRuns } from './stats/diff-runs.js';
 import { RunStore } from './store/run-store.js';
@@ -69,20 +71,26 @@ function unscoredGrader(spec: GraderSpec): Grader {
 
 /** Packs, datasets and translated cases, with the suite's graders added and its transforms applied. */
 export async function buildCases(suite: Suite, extra: readonly ProbeCase[] = []): Promise<ProbeCase[]> {
+  return applyTransforms(suite, await baseCases(suite, extra));
+}
+
+/** Packs, datasets and translated cases, with the suite's graders added. */
+async function baseCases(suite: Suite, extra: readonly ProbeCase[]): Promise<ProbeCase[]> {
   const base: ProbeCase[] = [...extra];
   for (const name of suite.packs) base.push(...loadPack(name).cases);
   for (const d of suite.datasets) {
     const loaded = await loadDataset(d.format, d.path, d.limit === undefined ? {} : { limit: d.limit });
     base.push(...(d.category === undefined ? loaded : loaded.map((c) => ({ ...c, category: d.category! }))));
   }
-  const withGraders =
-    suite.graders.length === 0
-      ? base
-      : base.map((c) => {
-          const { id: _id, ...rest } = c;
-          const next = { ...rest, graders: [...c.graders, ...suite.graders] };
-          return { ...next, id: caseId(next) };
-        });
+  if (suite.graders.length === 0) return base;
+  return base.map((c) => {
+    const { id: _id, ...rest } = c;
+    const next = { ...rest, graders: [...c.graders, ...suite.graders] };
+    return { ...next, id: caseId(next) };
+  });
+}
+
+function applyTransforms(suite: Suite, withGraders: ProbeCase[]): ProbeCase[] {
   if (!suite.transforms) return withGraders;
   // Each entry of `apply` makes one variant per attack case; "a+b" composes a then b.
   const transforms = suite.transforms.apply.map((id) => (id.includes('+') ? composeTransforms(id.split('+')) : getTransform(id)));
@@ -130,11 +138,19 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const env = options.env ?? process.env;
   const suite = input.suite;
   const warnings = input.kind === 'promptfoo' ? [...input.warnings] : [];
-  const cases = await buildCases(suite, input.kind === 'promptfoo' ? input.cases : []);
+  const base = await baseCases(suite, input.kind === 'promptfoo' ? input.cases : []);
+  // The attacker starts from the untransformed cases: it writes its own prompts, a disguise would be redundant.
+  const attack: AttackRunSpec | undefined = suite.attacker ? { strategy: suite.attacker.strategy, maxTurns: suite.attacker.maxTurns } : undefined;
+  const cases = [...applyTransforms(suite, base), ...(attack ? attackerCases(base, attack.strategy) : [])];
   if (cases.length === 0) throw new BulwarkError('ERR_CONFIG_INVALID', `suite ${suite.name} has no cases: name packs, datasets or tests`);
   const targets = await buildTargets(suite, env);
+  let attacker: Target | undefined;
   const runs = new RunStore(store.db);
   try {
+    if (suite.attacker) {
+      const { type, baseUrl, model, apiKeyEnv } = suite.attacker;
+      attacker = await createTarget({ type, baseUrl, model, timeoutMs: suite.timeoutMs, ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }) }, env);
+    }
     let done: Set<string> | undefined;
     if (options.resume) {
       const previous = await runs.getRun(options.resume);
@@ -142,7 +158,14 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       if (previous.suite !== suite.name) throw new BulwarkError('ERR_INPUT_INVALID', `run ${options.resume} belongs to suite ${previous.suite}, not ${suite.name}`);
       done = await runs.doneKeys(options.resume, { retryErrors: options.retryErrors === true });
     }
-    const plan = planRun({ cases, targets, repeats: suite.repeats, ...(suite.budget === undefined ? {} : { budget: suite.budget }), ...(done ? { done } : {}) });
+    const plan = planRun({
+      cases,
+      targets,
+      repeats: suite.repeats,
+      ...(suite.budget === undefined ? {} : { budget: suite.budget }),
+      ...(done ? { done } : {}),
+      ...(attack && attacker ? { requestsOf: (c: ProbeCase) => (isAttackerCase(c, attack.strategy) ? attackRequestBound(attack) : undefined), endpoints: attacker.endpoints } : {}),
+    });
     if (options.dryRun) return { plan, suite, warnings };
 
     const runId = options.resume ?? (await runs.createRun({ suite: suite.name, configHash: suiteHash(suite) })).id;
@@ -164,7 +187,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         graders: gradersFrom(factory),
         refusal: (r) => r.blocked !== undefined || isRefusal(r.text),
         concurrency: suite.concurrency,
-        ...(suite.cache ? { cache: createMemoryCache() } : {}),
+        ...(suite.cache ? { cache: createStoreCache(store.db), cacheScope: cacheScopeOf(suite) } : {}),
+        ...(attack && attacker ? { strategy: attackConversation(attacker, attack) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (n, total) => bar?.update(n, total),
         onResult: async (r) => {
@@ -187,6 +211,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     if (options.resume) for await (const r of runs.results(runId)) all.push(slim(r));
     const results = options.resume ? all : kept;
     const { categories, gates } = summarizeByTarget(results, targets.map((t) => t.id), suite, categoryTags(cases));
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const quality = qualityScores(results, (id) => byId.get(id), targets.length > 1);
     const interrupted = stats.budgetExhausted || stats.aborted || stats.notRun > 0;
     const summary: RunSummary = {
       runId,
@@ -198,6 +224,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       requests: stats.requests,
       categories,
       gates,
+      ...(suite.cache ? { cacheHits: stats.cacheHits } : {}),
+      ...quality,
     };
     await runs.finishRun(runId, summary);
 
@@ -215,8 +243,17 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     }
     return { plan, suite, runId, summary, stats, warnings, ...(written ? { reports: written } : {}) };
   } finally {
-    await Promise.all(targets.map((t) => t.close().catch(() => undefined)));
+    await Promise.all([...targets, ...(attacker ? [attacker] : [])].map((t) => t.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Cache keys name a target by its whole spec, not only the suite's id for it: pointing `stub` at another model or
+ * URL must not replay the old answers. The attacker is keyed by its own (created) id, which names model and URL.
+ */
+function cacheScopeOf(suite: Suite): (target: Target) => string {
+  const scopes = new Map(suite.targets.map((t) => [t.id, `${t.id}:${sha256Hex(canonicalJson(t))}`]));
+  return (target) => scopes.get(target.id) ?? target.id;
 }
 
 /**

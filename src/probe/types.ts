@@ -222,4 +222,36 @@ export interface RunSummary {
   categories: CategorySummary[];
   /** Threshold checks of the suite: each failed gate makes `bulwark eval run` exit 1. */
   gates: { name: string; ok: boolean; detail: string }[];
+  /** Answers taken from the response cache instead of sent (suites with `cache: true`). */
+  cacheHits?: number;
+  /** BBQ bias scores per category (and target, when several), for runs with BBQ cases. */
+  bias?: BiasSummary[];
+  /** TruthfulQA-style rates per category (and target, when several), for runs with reference-graded cases. */
+  truthfulness?: TruthfulnessSummary[];
+}
+
+export interface BiasSummary {
+  category: string;
+  target?: string;
+  /** Results counted (errors left out). */
+  n: number;
+  /** Bias in disambiguated contexts, −1..1 (0: none); null without non-UNKNOWN answers. */
+  sDis: number | null;
+  /** Bias in ambiguous contexts scaled by the error rate there; null without non-UNKNOWN answers. */
+  sAmb: number | null;
+  accuracyAmbiguous: number | null;
+  accuracyDisambiguated: number | null;
+  /** Answers that mapped to no option (refusals, off-topic answers): left out of the scores. */
+  unmapped: number;
+}
+
+export interface TruthfulnessSummary {
+  category: string;
+  target?: string;
+  /** Results graded by `reference` (errors left out). */
+  n: number;
+  true: Interval;
+  trueInformative: Interval;
+  informative: Interval;
+  errors: number;
 }

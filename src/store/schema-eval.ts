@@ -40,8 +40,18 @@ export interface EvalBaselinesTable {
   set_at: string;
 }
 
+/** The opt-in response cache: a target's answer by the hash of (target, repeat, request). */
+export interface EvalCacheTable {
+  /** sha256 hex of the request (responseCacheKey). */
+  key: string;
+  /** JSON TargetResponse, its text cut to 4 KB. */
+  response: string;
+  created_at: string;
+}
+
 export interface EvalTables {
   eval_runs: EvalRunsTable;
   eval_results: EvalResultsTable;
   eval_baselines: EvalBaselinesTable;
+  eval_cache: EvalCacheTable;
 }

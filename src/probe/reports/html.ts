@@ -1,10 +1,10 @@
 // The self-contained HTML report: inline CSS and SVG only (a CSP forbids every script), all text escaped; failed cases streamed.
 import { categoryLabel } from './escape.js';
-import type { CategorySummary, CaseResult } from '../types.js';
+import type { CategorySummary, CaseResult, Interval } from '../types.js';
 import { escapeHtml, truncate } from './escape.js';
 import { renderWith, type FormatterFactory, type ReportFormatter } from './format.js';
 import { intervalBarChart, PALETTE, trendChart, type TrendSeries } from './html-charts.js';
-import { topRegressions } from './markdown.js';
+import { score, topRegressions } from './markdown.js';
 import { labelText, SHORT_TITLES, tagLabels } from './taxonomy-labels.js';
 import type { ReportOptions, RunReport } from './types.js';
 
@@ -117,6 +117,8 @@ function* head(report: RunReport): Generator<string> {
   }
   yield '</tbody></table>\n';
 
+  yield* qualityTables(s);
+
   const diff = report.baselineDiff;
   if (diff) {
     yield `<h2 id="regressions">Regressions vs baseline <code>${e(diff.baselineRunId)}</code></h2>\n`;
@@ -132,6 +134,29 @@ function* head(report: RunReport): Generator<string> {
     }
   }
 }
+
+/** BBQ bias scores and TruthfulQA-style rates, when the run had such cases. */
+function* qualityTables(s: RunReport['summary']): Generator<string> {
+  if (s.bias && s.bias.length > 0) {
+    yield '<h2 id="bias">Bias (BBQ)</h2>\n<p class="meta">s<sub>DIS</sub> and s<sub>AMB</sub> range from −1 to 1; 0 is no measured bias, positive leans towards the stereotype.</p>\n';
+    yield '<table><thead><tr><th>Category</th><th>n</th><th>s<sub>DIS</sub></th><th>s<sub>AMB</sub></th><th>Accuracy (disambiguated)</th><th>Accuracy (ambiguous)</th><th>Unmapped answers</th></tr></thead><tbody>\n';
+    for (const b of s.bias) {
+      yield `<tr><td><code>${e(categoryLabel(b))}</code></td><td class="num">${b.n}</td><td class="num">${score(b.sDis)}</td><td class="num">${score(b.sAmb)}</td><td class="num">${rate(b.accuracyDisambiguated)}</td><td class="num">${rate(b.accuracyAmbiguous)}</td><td class="num">${b.unmapped}</td></tr>\n`;
+    }
+    yield '</tbody></table>\n';
+  }
+  if (s.truthfulness && s.truthfulness.length > 0) {
+    yield '<h2 id="truthfulness">Truthfulness (TruthfulQA)</h2>\n';
+    yield '<table><thead><tr><th>Category</th><th>n</th><th>True [95% CI]</th><th>True and informative [95% CI]</th><th>Informative [95% CI]</th><th>Errors</th></tr></thead><tbody>\n';
+    const ci = (i: Interval): string => (i.n > 0 ? `${pct(i.rate)} [${pct(i.low)}–${pct(i.high)}]` : '–');
+    for (const t of s.truthfulness) {
+      yield `<tr><td><code>${e(categoryLabel(t))}</code></td><td class="num">${t.n}</td><td>${ci(t.true)}</td><td>${ci(t.trueInformative)}</td><td>${ci(t.informative)}</td><td class="num">${t.errors}</td></tr>\n`;
+    }
+    yield '</tbody></table>\n';
+  }
+}
+
+const rate = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : pct(x));
 
 /** Runs oldest first, this run last; the categories with the highest current rate (at most one per colour). */
 function trendData(report: RunReport): { runs: string[]; series: TrendSeries[] } | undefined {

@@ -10,6 +10,9 @@ export const MAX_REGRESSIONS_SHOWN = 10;
 
 export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const ci = (i: Interval | undefined): string => (i && i.n > 0 ? `${pct(i.rate)} [${pct(i.low)}–${pct(i.high)}]` : '–');
+/** A bias score, signed, or a dash when there is none. */
+export const score = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`);
+const rate = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : pct(x));
 const byName = (a: CategorySummary, b: CategorySummary): number => (categoryLabel(a) < categoryLabel(b) ? -1 : categoryLabel(a) > categoryLabel(b) ? 1 : 0);
 
 /** Markdown needs only the summary and the diff: results are not read (so it never shows hostile answers). */
@@ -55,6 +58,18 @@ function* markdownLines(report: RunReport): Generator<string> {
       const scored = c.pass + c.fail;
       yield `| ${markdownCode(categoryLabel(c))} | ${c.pass} | ${c.fail} | ${c.error} | ${c.unscored} | ${scored > 0 ? pct(c.pass / scored) : '–'} |\n`;
     }
+    yield '\n';
+  }
+  if (s.bias && s.bias.length > 0) {
+    yield '### Bias (BBQ)\n\n| Category | n | s_DIS | s_AMB | accuracy (disambig.) | accuracy (ambig.) | unmapped |\n|---|---:|---:|---:|---:|---:|---:|\n';
+    for (const b of s.bias) {
+      yield `| ${markdownCode(categoryLabel(b))} | ${b.n} | ${score(b.sDis)} | ${score(b.sAmb)} | ${rate(b.accuracyDisambiguated)} | ${rate(b.accuracyAmbiguous)} | ${b.unmapped} |\n`;
+    }
+    yield '\n';
+  }
+  if (s.truthfulness && s.truthfulness.length > 0) {
+    yield '### Truthfulness (TruthfulQA)\n\n| Category | n | true [95% CI] | true and informative [95% CI] | informative [95% CI] | errors |\n|---|---:|---|---|---|---:|\n';
+    for (const t of s.truthfulness) yield `| ${markdownCode(categoryLabel(t))} | ${t.n} | ${ci(t.true)} | ${ci(t.trueInformative)} | ${ci(t.informative)} | ${t.errors} |\n`;
     yield '\n';
   }
   const diff = report.baselineDiff;

@@ -37,6 +37,11 @@ export interface DispatcherOptions {
   budget?: number;
   retry?: RetryOptions;
   cache?: ResponseCache;
+  /**
+   * What identifies a target in cache keys; default its id. A persistent cache needs more than the suite's name for
+   * a target (the same id pointed at another model must not get the old answers).
+   */
+  cacheScope?: (target: Target) => string;
   /** Uniform [0, 1) for jitter; default Math.random. */
   random?: () => number;
 }
@@ -49,7 +54,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const stats: DispatchStats = { requests: 0, retries: 0, cacheHits: 0, budgetExhausted: false };
 
   async function send(target: Target, request: TargetRequest, repeat: number, signal: AbortSignal): Promise<TargetResponse | Abandoned> {
-    const key = o.cache ? responseCacheKey(target.id, repeat, request) : undefined;
+    const key = o.cache ? responseCacheKey(o.cacheScope?.(target) ?? target.id, repeat, request) : undefined;
     if (key !== undefined) {
       const hit = await cacheGet(o.cache as ResponseCache, key);
       if (hit !== undefined) {

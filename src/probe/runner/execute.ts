@@ -6,7 +6,7 @@
 import type { CaseResult, ChatMessage, Grader, ProbeCase, Target, TargetRequest, TargetResponse } from '../types.js';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import type { ResponseCache } from './cache.js';
-import { createDispatcher, isAbandoned, type Dispatcher, type RetryOptions } from './dispatch.js';
+import { createDispatcher, isAbandoned, type Abandoned, type Dispatcher, type RetryOptions } from './dispatch.js';
 import { exchangeEnds } from './exchanges.js';
 import { gradeConversation, setupVerdict, type Graded } from './grade.js';
 import { resultKey, type RunPlan } from './plan.js';
@@ -27,6 +27,10 @@ export interface ExecuteOptions {
   /** Keys (`resultKey`) already finished: skipped. Default: the plan's. */
   done?: ReadonlySet<string>;
   cache?: ResponseCache;
+  /** See DispatcherOptions.cacheScope. */
+  cacheScope?: (target: Target) => string;
+  /** Cases whose conversation a strategy runs (an attacker model) instead of their scripted turns. */
+  strategy?: (c: ProbeCase) => Converse | undefined;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
   retry?: RetryOptions;
@@ -53,6 +57,20 @@ export interface RunStats {
   minConcurrency: number;
 }
 
+/** What a conversation strategy gets: the target, sends that keep budget, back-off and cache, and the case's graders. */
+export interface ConverseContext {
+  target: Target;
+  repeat: number;
+  graders: readonly Grader[];
+  refusal: (r: TargetResponse) => boolean;
+  signal: AbortSignal;
+  /** Sends to any target (the attacker too) through the run's dispatcher. */
+  send(target: Target, request: TargetRequest): Promise<TargetResponse | Abandoned>;
+}
+
+/** Runs one conversation its own way; undefined when abandoned (budget spent, run aborted): it is not recorded. */
+export type Converse = (ctx: ConverseContext) => Promise<{ graded: Graded; response: TargetResponse } | undefined>;
+
 interface WorkItem {
   c: ProbeCase;
   target: Target;
@@ -62,7 +80,7 @@ interface WorkItem {
 export async function executeRun(plan: RunPlan, options: ExecuteOptions): Promise<RunStats> {
   const concurrency = options.concurrency ?? 16;
   const limit = new AdaptiveLimit(concurrency);
-  const dispatcher = createDispatcher({ limit, budget: plan.budget, retry: options.retry, cache: options.cache, random: options.random });
+  const dispatcher = createDispatcher({ limit, budget: plan.budget, retry: options.retry, cache: options.cache, cacheScope: options.cacheScope, random: options.random });
   const signal = options.signal ?? new AbortController().signal;
   const done = options.done ?? plan.done;
   const total = plan.cases.length * plan.targets.length * plan.repeats;
@@ -140,6 +158,11 @@ async function runConversation(item: WorkItem, dispatcher: Dispatcher, o: Execut
     const reason = `graders could not be built: ${e instanceof Error ? e.message : String(e)}`;
     const response: TargetResponse = { text: '', error: { code: 'grader_setup', message: reason.slice(0, 500) }, latencyMs: 0 };
     return result(item, { outcome: 'error', verdicts: [setupVerdict(reason)], refused: false }, response, startedAt, t0);
+  }
+  const converse = o.strategy?.(c);
+  if (converse) {
+    const out = await converse({ target, repeat, graders, refusal: o.refusal, signal, send: (t, request) => dispatcher.send(t, request, repeat, signal) });
+    return out === undefined ? undefined : result(item, out.graded, out.response, startedAt, t0);
   }
   const transcript: TargetResponse[] = [];
   const history: ChatMessage[] = [];

@@ -64,6 +64,13 @@ describe('planRun', () => {
     );
   });
 
+  it('counts strategy conversations at their bound and lists extra endpoints (an attacker model)', () => {
+    const plan = planRun({ cases, targets, repeats: 1, requestsOf: (c) => (c.id === 'p/3' ? 10 : undefined), endpoints: ['http://attacker.test/v1/chat/completions', 'http://a.test/x'] });
+    expect(plan.requests).toBe((1 + 3 + 10) * 3);
+    expect(plan.endpoints).toEqual(['http://a.test/x', 'http://attacker.test/v1/chat/completions', 'http://b.test/v1/chat/completions']);
+    expect(() => planRun({ cases, targets, repeats: 1, budget: 41, requestsOf: (c) => (c.id === 'p/3' ? 10 : undefined) })).toThrow(/needs 42 requests/);
+  });
+
   it('refuses duplicate target ids and bad numbers', () => {
     expect(() => planRun({ cases, targets: [target('t'), target('t')], repeats: 1 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
     expect(() => planRun({ cases, targets, repeats: 0 })).toThrow(TypeError);

@@ -12,6 +12,13 @@ export interface PlanInput {
   budget?: number;
   /** Result keys already finished (resume): not counted, and skipped by executeRun. */
   done?: ReadonlySet<string>;
+  /**
+   * Most requests one conversation of `c` may take; undefined: its scripted exchanges. Attacker conversations
+   * count the attacker's requests and the target's, at their bound (the budget check must hold in the worst case).
+   */
+  requestsOf?: (c: ProbeCase) => number | undefined;
+  /** Endpoints contacted besides the targets' (an attacker model). */
+  endpoints?: readonly string[];
 }
 
 export interface RunPlan {
@@ -23,7 +30,7 @@ export interface RunPlan {
   done?: ReadonlySet<string>;
   /** Conversations still to run: cases × targets × repeats, less those in `done`. */
   conversations: number;
-  /** Requests they take without retries: Σ conversations × their turns. */
+  /** Requests they take without retries: Σ conversations × their turns (attacker conversations: at most). */
   requests: number;
   /** Every network endpoint contacted, sorted ([] when every target is local). */
   endpoints: string[];
@@ -54,7 +61,7 @@ export function planRun(input: PlanInput): RunPlan {
     if (seen.has(c.id)) continue;
     seen.add(c.id);
     cases.push(c);
-    const n = exchangeCount(c);
+    const n = input.requestsOf?.(c) ?? exchangeCount(c);
     turns += n;
     for (const t of input.targets) {
       for (let r = 0; r < repeats; r++) {
@@ -64,7 +71,7 @@ export function planRun(input: PlanInput): RunPlan {
       }
     }
   }
-  const endpoints = [...new Set(input.targets.flatMap((t) => t.endpoints))].sort();
+  const endpoints = [...new Set([...input.targets.flatMap((t) => t.endpoints), ...(input.endpoints ?? [])])].sort();
   if (budget !== undefined && requests > budget) {
     throw new BulwarkError(
       'ERR_CONFIG_INVALID',

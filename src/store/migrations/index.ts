@@ -5,6 +5,7 @@ import { keysAndEvents } from './0001-keys-and-events.js';
 import { outbox } from './0002-outbox.js';
 import { responses } from './0003-responses.js';
 import { evalRuns } from './0004-eval-runs.js';
+import { evalCache } from './0005-eval-cache.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never rename or edit a shipped one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-outbox': outbox,
   '0003-responses': responses,
   '0004-eval-runs': evalRuns,
+  '0005-eval-cache': evalCache,
 });
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };
