@@ -73,7 +73,8 @@ export function createEvent(e: NewEvent): SecurityEvent {
     requestId: e.requestId,
     findings,
     failures,
-    tags: mergeTags(...findings.map((f) => f.tags)),
+    // No findings, no tags: skip the merge (most gateway events are allowed requests without findings).
+    tags: findings.length === 0 ? {} : mergeTags(...findings.map((f) => f.tags)),
     attributes: e.attributes ?? {},
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EXCERPT_CHARS, maskExcerpt, promptDigest } from './prompt-digest.js';
+import { EXCERPT_CHARS, maskExcerpt, maskTokens, promptDigest } from './prompt-digest.js';
 
 describe('promptDigest', () => {
   it('keeps a hash, the length and a masked excerpt of the last text, not the raw text', () => {
@@ -26,6 +26,17 @@ describe('promptDigest', () => {
         expect(e.length).toBeLessThanOrEqual(EXCERPT_CHARS + 1);
         expect(e).not.toMatch(/[\p{Nd}\n\r\u2028\u2029]/u);
       }),
+    );
+  });
+
+  it('masks token runs exactly as the regex /[A-Za-z0-9+/=_-]{16,}/g would', () => {
+    const regex = /[A-Za-z0-9+/=_-]{16,}/g;
+    const alphabet = fc.constantFrom('a', 'Z', '0', '+', '/', '=', '_', '-', ' ', '.', '\u00e9', '\ud83d\ude00', '@', '\n');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: alphabet, maxLength: 120 }), fc.string({ maxLength: 120 })), (s) => {
+        expect(maskTokens(s)).toBe(s.replace(regex, '[token]'));
+      }),
+      { numRuns: 500 },
     );
   });
 });

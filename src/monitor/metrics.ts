@@ -1,6 +1,7 @@
 // Prometheus metrics of the gateway on a private prom-client registry: requests, decisions, detector and upstream
 // latency, tokens, auth failures, limit hits and outbox delivery, all with bounded label values.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounterChild, FastHistogramChild } from './metrics-fast-child.js';
 import { BoundedValues, ChildCache, OTHER } from './metrics-labels.js';
 import { operationOf, type RequestSummary } from './metrics-summary.js';
 
@@ -88,8 +89,15 @@ export class BulwarkMetrics {
     this.outboxStats = options.outboxStats;
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
 
-    const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
-    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => new Histogram({ name, help, labelNames, buckets, registers });
+    // Children update their series directly (see metrics-fast-child.ts): the request path observes several per request.
+    const counter = (name: string, help: string, labelNames: string[]) => {
+      const c = new Counter({ name, help, labelNames, registers });
+      return { labels: (...values: string[]): Inc => new FastCounterChild(c, labelNames, values) };
+    };
+    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => {
+      const h = new Histogram({ name, help, labelNames, buckets, registers });
+      return { labels: (...values: string[]): Obs => new FastHistogramChild(h, labelNames, values, buckets) };
+    };
 
     const requests = counter('bulwark_requests_total', 'Gateway requests by route and decision.', ['route', 'decision']);
     this.requests = new ChildCache(2, (...v) => requests.labels(...v));

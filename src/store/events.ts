@@ -392,15 +392,25 @@ function toRow(raw: SecurityEvent): { row: EventRow; event: SecurityEvent } | un
       stage: e.stage ?? null,
       principal: e.principal ?? null,
       request_id: e.requestId ?? null,
-      findings: JSON.stringify(e.findings),
-      failures: JSON.stringify(e.failures),
-      tags: JSON.stringify(e.tags),
+      findings: jsonArray(e.findings),
+      failures: jsonArray(e.failures),
+      tags: isEmptyObject(e.tags) ? '{}' : JSON.stringify(e.tags),
       attributes: JSON.stringify(e.attributes),
     };
     return { row, event: e };
   } catch {
     return undefined;
   }
+}
+
+// Most events have no findings, failures or tags: their columns need no serialiser call.
+function jsonArray(items: readonly unknown[]): string {
+  return items.length === 0 ? '[]' : JSON.stringify(items);
+}
+
+function isEmptyObject(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 /** A row's size as the outbox's byte cut counts it: its JSON columns plus a constant for the rest. */

@@ -24,14 +24,20 @@ const SEVERITY: Record<Severity, number> = { info: 1, low: 3, medium: 5, high: 8
 const HEADER_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** Control characters other than CR/LF (which extension values encode as `\r` / `\n`), plus NEL, LS and PS. */
 const VALUE_UNSAFE = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Anything escapeCefHeader / escapeCefValue would change (surrogates included): its absence means "just cap it". */
+const HEADER_CLEAN_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\\|]/;
+const VALUE_CLEAN_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\\=]/;
 
 /** One header field: single line, `\` and `|` escaped, capped before escaping (so an escape is never cut). */
 export function escapeCefHeader(value: string, max: number = CAPS.name): string {
+  // A clean value (the usual case) needs only the cap: one scan instead of four passes.
+  if (!HEADER_CLEAN_TEST.test(value)) return truncate(value, max);
   return truncate(wellFormed(value).replace(HEADER_UNSAFE, ' '), max).replace(/[\\|]/g, (c) => `\\${c}`);
 }
 
 /** One extension value: `\`, `=`, LF and CR escaped, other controls replaced, capped before escaping. */
 export function escapeCefValue(value: string, max: number = CAPS.text): string {
+  if (!VALUE_CLEAN_TEST.test(value)) return truncate(value, max);
   return truncate(wellFormed(value).replace(VALUE_UNSAFE, ' '), max).replace(/[\\=\n\r]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`));
 }
 

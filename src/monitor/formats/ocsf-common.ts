@@ -68,11 +68,22 @@ const RISK_LEVEL_ID: Record<Severity, 0 | 1 | 2 | 3 | 4> = { info: 0, low: 1, me
 const RISK_LEVEL: Record<Severity, string> = { info: 'Info', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
 
 /** The security_control profile's outcome attributes for the event's decision. */
-export function securityControl(event: SecurityEvent, facts: RequestFacts): Outcome & { risk_level_id: number; risk_level: string } {
-  const base = OUTCOMES[event.decision] ?? OUTCOMES.error;
-  const outcome = event.decision === 'block' && facts.reason === 'model_not_allowed' ? { ...base, disposition_id: 26, disposition: 'Unauthorized' } : base;
-  return { ...outcome, risk_level_id: RISK_LEVEL_ID[event.severity] ?? 0, risk_level: RISK_LEVEL[event.severity] ?? 'Info' };
+export function securityControl(event: SecurityEvent, facts: RequestFacts): Readonly<Outcome & { risk_level_id: number; risk_level: string }> {
+  const unauthorized = event.decision === 'block' && facts.reason === 'model_not_allowed';
+  // A handful of combinations, built once each (callers spread the result, they never change it).
+  const key = `${event.decision}|${event.severity}|${unauthorized ? 1 : 0}`;
+  let control = CONTROLS.get(key);
+  if (control === undefined) {
+    const base = OUTCOMES[event.decision] ?? OUTCOMES.error;
+    const outcome = unauthorized ? { ...base, disposition_id: 26, disposition: 'Unauthorized' } : base;
+    control = Object.freeze({ ...outcome, risk_level_id: RISK_LEVEL_ID[event.severity] ?? 0, risk_level: RISK_LEVEL[event.severity] ?? 'Info' });
+    // Decision and severity are typed enums; the bound only guards against a caller passing anything else.
+    if (CONTROLS.size < 256) CONTROLS.set(key, control);
+  }
+  return control;
 }
+
+const CONTROLS = new Map<string, Readonly<Outcome & { risk_level_id: number; risk_level: string }>>();
 
 /** The attributes every class shares; the class builder adds class/activity ids and its own objects. */
 export function baseAttributes(parts: OcsfParts, profiles: string[]): Pick<OcsfEvent, 'severity_id' | 'severity' | 'time' | 'message' | 'metadata'> {
@@ -95,6 +106,13 @@ export function baseAttributes(parts: OcsfParts, profiles: string[]): Pick<OcsfE
   };
 }
 
+/** False for a missing or empty tag set (most events), without building the flat list. */
+function hasTags(tags: SecurityEvent['tags'] | undefined): tags is SecurityEvent['tags'] {
+  if (!tags) return false;
+  for (const key in tags) if (Object.hasOwn(tags, key)) return true;
+  return false;
+}
+
 /** `unmapped.bulwark`: what OCSF has no attribute for, bounded. */
 export function unmappedBulwark(event: SecurityEvent, facts: RequestFacts): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: event.kind, source: event.source, decision: event.decision, severity: event.severity };
@@ -103,7 +121,7 @@ export function unmappedBulwark(event: SecurityEvent, facts: RequestFacts): Reco
   if (facts.model) out['model'] = facts.model;
   if (facts.upstream) out['upstream'] = facts.upstream;
   if (facts.reason) out['reason'] = facts.reason;
-  const tags = flattenTags(event.tags ?? {}).slice(0, CAPS.tags).map((t) => oneLine(String(t), CAPS.name));
+  const tags = hasTags(event.tags) ? flattenTags(event.tags).slice(0, CAPS.tags).map((t) => oneLine(String(t), CAPS.name)) : [];
   if (tags.length > 0) out['tags'] = tags;
   if (event.findings.length > 0) {
     out['findings'] = event.findings.slice(0, CAPS.items).map((f) => {

@@ -32,9 +32,13 @@ export function syslogPri(facility: number, severity: number): number {
   return facility * 8 + severity;
 }
 
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
 /** A header field: printable US-ASCII only (33..126), capped, NILVALUE when nothing is left. */
 export function headerField(value: string | undefined, maxLength: number): string {
   if (value === undefined) return NILVALUE;
+  // The usual value (host, app name, pid) is already clean: no copy character by character.
+  if (value.length <= maxLength && PRINTABLE_ASCII.test(value)) return value === '' ? NILVALUE : value;
   let out = '';
   for (let i = 0; i < value.length && out.length < maxLength; i++) {
     const code = value.charCodeAt(i);
