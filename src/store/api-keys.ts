@@ -1,6 +1,7 @@
 // API keys: create (plaintext shown once, only a hash stored), list, revoke, rotate with a grace period, suspend
 // for a while, and verify() on the request path, answered from an in-memory snapshot that follows changes made
 // by other processes.
+import { RevisionFollower } from './revision-follower.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { BulwarkError } from '../core/errors.js';
@@ -107,29 +108,18 @@ export class ApiKeyStore {
   readonly #db: Kysely<Database>;
   readonly #now: () => number;
   #byId = new Map<string, CacheEntry>();
-  #revision = -1;
-  #timer: NodeJS.Timeout | undefined;
-  #refreshing: Promise<boolean> | undefined;
-  #stats = { refreshes: 0, refreshErrors: 0, lastError: undefined as string | undefined };
+  readonly #follower: RevisionFollower;
 
   private constructor(db: Kysely<Database>, options: ApiKeyStoreOptions) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
+    this.#follower = new RevisionFollower(db, 'api_keys', 'the API keys', () => this.#load());
   }
 
   /** Loads the snapshot and starts following changes. The database must be migrated. */
   static async open(db: Kysely<Database>, options: ApiKeyStoreOptions = {}): Promise<ApiKeyStore> {
     const store = new ApiKeyStore(db, options);
-    await store.#reload();
-    const interval = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
-    if (interval > 0) {
-      store.#timer = setInterval(() => {
-        store.refresh().catch(() => {
-          // Recorded in stats by refresh(); the previous snapshot stays in use.
-        });
-      }, interval);
-      store.#timer.unref();
-    }
+    await store.#follower.start(options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS);
     return store;
   }
 
@@ -317,62 +307,28 @@ export class ApiKeyStore {
 
   /** Reloads the snapshot if another process changed the keys since the last look; true if it did. */
   refresh(): Promise<boolean> {
-    if (this.#refreshing === undefined) {
-      // Cleared in .finally (a later microtask), so never before the assignment.
-      const run = this.#refreshOnce().finally(() => {
-        this.#refreshing = undefined;
-      });
-      this.#refreshing = run;
-    }
-    return this.#refreshing;
+    return this.#follower.refresh();
   }
 
-  async #refreshOnce(): Promise<boolean> {
-    try {
-      const revision = await this.#readRevision(this.#db);
-      if (revision === this.#revision) return false;
-      await this.#reload();
-      return true;
-    } catch (e) {
-      this.#stats.refreshErrors++;
-      this.#stats.lastError = e instanceof Error ? e.message : String(e);
-      throw new BulwarkError('ERR_STORE', `refreshing the API keys failed: ${this.#stats.lastError}`, { cause: e });
-    }
-  }
 
   stats(): ApiKeyCacheStats {
-    const { refreshes, refreshErrors, lastError } = this.#stats;
-    return { keys: this.#byId.size, revision: this.#revision, refreshes, refreshErrors, ...(lastError === undefined ? {} : { lastError }) };
+    return { keys: this.#byId.size, ...this.#follower.stats() };
   }
 
   /** Stops following changes; verify() keeps answering from the last snapshot. */
   close(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#follower.close();
   }
 
   /** Runs a change and bumps the revision in one transaction, then reloads this process's snapshot. */
-  async #write(change: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await change(trx);
-      await trx
-        .updateTable('revisions')
-        .set((eb) => ({ value: eb('value', '+', 1) }))
-        .where('name', '=', 'api_keys')
-        .execute();
-    });
-    // The change is committed: failing now would lose a plaintext key that exists. A failed reload leaves the
-    // snapshot marked stale for the next refresh instead.
-    await this.#reload().catch((e: unknown) => {
-      this.#revision = -1;
-      this.#stats.refreshErrors++;
-      this.#stats.lastError = e instanceof Error ? e.message : String(e);
-    });
+  #write(change: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    // The change is committed before the reload: a failed reload must not lose a plaintext key that exists.
+    return this.#follower.write(change);
   }
 
-  async #reload(): Promise<void> {
-    // Revision first: a change committed between the two reads makes the next refresh load again, never miss it.
-    const revision = await this.#readRevision(this.#db);
+
+  /** Reads the keys and swaps the snapshot (the follower reads the revision first). */
+  async #load(): Promise<void> {
     const rows = await this.#db.selectFrom('api_keys').selectAll().execute();
     // Every recorded suspension, past ones too: verify() compares with its own clock.
     const suspensions = await readSuspensions(this.#db, Number.NEGATIVE_INFINITY);
@@ -394,14 +350,8 @@ export class ApiKeyStore {
       });
     }
     this.#byId = next;
-    this.#revision = revision;
-    this.#stats.refreshes++;
   }
 
-  async #readRevision(db: Kysely<Database>): Promise<number> {
-    const row = await db.selectFrom('revisions').select('value').where('name', '=', 'api_keys').executeTakeFirst();
-    return Number(row?.value ?? 0);
-  }
 }
 
 /** Where a key stands at `nowMs`. */

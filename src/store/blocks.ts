@@ -1,5 +1,6 @@
 // BlockList: principals and source addresses refused until a time, persisted in the store and answered from an
 // in-memory snapshot (O(1) per request) that follows changes made by other processes, like the key snapshot.
+import { RevisionFollower } from './revision-follower.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { BulwarkError } from '../core/errors.js';
@@ -58,31 +59,20 @@ export class BlockList {
   /** Value → end (ms). */
   #principals = new Map<string, number>();
   #sources = new Map<string, number>();
-  #revision = -1;
-  #timer: NodeJS.Timeout | undefined;
-  #refreshing: Promise<boolean> | undefined;
-  #stats = { refreshes: 0, refreshErrors: 0, lastError: undefined as string | undefined };
+  readonly #follower: RevisionFollower;
 
   private constructor(db: Kysely<Database>, options: BlockListOptions) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#maxActive = options.maxActive ?? DEFAULT_MAX_ACTIVE_BLOCKS;
     if (!Number.isSafeInteger(this.#maxActive) || this.#maxActive < 1) throw new TypeError('maxActive must be a positive integer');
+    this.#follower = new RevisionFollower(db, REVISION, 'the block list', () => this.#load());
   }
 
   /** Loads the snapshot and starts following changes. The database must be migrated. */
   static async open(db: Kysely<Database>, options: BlockListOptions = {}): Promise<BlockList> {
     const list = new BlockList(db, options);
-    await list.#reload();
-    const interval = options.refreshIntervalMs ?? DEFAULT_BLOCK_REFRESH_MS;
-    if (interval > 0) {
-      list.#timer = setInterval(() => {
-        list.refresh().catch(() => {
-          // Recorded in stats; the previous snapshot stays in use.
-        });
-      }, interval);
-      list.#timer.unref();
-    }
+    await list.#follower.start(options.refreshIntervalMs ?? DEFAULT_BLOCK_REFRESH_MS);
     return list;
   }
 
@@ -164,65 +154,26 @@ export class BlockList {
 
   /** Reloads the snapshot if another process changed the blocks since the last look; true if it did. */
   refresh(): Promise<boolean> {
-    if (this.#refreshing === undefined) {
-      const run = this.#refreshOnce().finally(() => {
-        this.#refreshing = undefined;
-      });
-      this.#refreshing = run;
-    }
-    return this.#refreshing;
+    return this.#follower.refresh();
   }
 
+
   stats(): BlockListStats {
-    const { refreshes, refreshErrors, lastError } = this.#stats;
-    return {
-      principals: this.#principals.size,
-      sources: this.#sources.size,
-      revision: this.#revision,
-      refreshes,
-      refreshErrors,
-      ...(lastError === undefined ? {} : { lastError }),
-    };
+    return { principals: this.#principals.size, sources: this.#sources.size, ...this.#follower.stats() };
   }
 
   /** Stops following changes; isBlocked keeps answering from the last snapshot. */
   close(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#follower.close();
   }
 
-  async #refreshOnce(): Promise<boolean> {
-    try {
-      const revision = await readRevision(this.#db);
-      if (revision === this.#revision) return false;
-      await this.#reload();
-      return true;
-    } catch (e) {
-      this.#stats.refreshErrors++;
-      this.#stats.lastError = e instanceof Error ? e.message : String(e);
-      throw new BulwarkError('ERR_STORE', `refreshing the block list failed: ${this.#stats.lastError}`, { cause: e });
-    }
+  #write(change: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+    return this.#follower.write(change);
   }
 
-  async #write(change: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await change(trx);
-      await trx
-        .updateTable('revisions')
-        .set((eb) => ({ value: eb('value', '+', 1) }))
-        .where('name', '=', REVISION)
-        .execute();
-    });
-    await this.#reload().catch((e: unknown) => {
-      this.#revision = -1;
-      this.#stats.refreshErrors++;
-      this.#stats.lastError = e instanceof Error ? e.message : String(e);
-    });
-  }
 
-  async #reload(): Promise<void> {
-    // Revision first: a change committed between the two reads makes the next refresh load again.
-    const revision = await readRevision(this.#db);
+  /** Reads the blocks in force and swaps the snapshot (the follower reads the revision first). */
+  async #load(): Promise<void> {
     const nowIso = new Date(this.#now()).toISOString();
     const rows = await this.#db
       .selectFrom('blocks')
@@ -240,8 +191,6 @@ export class BlockList {
     }
     this.#principals = principals;
     this.#sources = sources;
-    this.#revision = revision;
-    this.#stats.refreshes++;
   }
 }
 
@@ -299,10 +248,6 @@ function invalid(field: string, message: string): BulwarkError {
   return new BulwarkError('ERR_INPUT_INVALID', message, { context: { field } });
 }
 
-async function readRevision(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('revisions').select('value').where('name', '=', REVISION).executeTakeFirst();
-  return Number(row?.value ?? 0);
-}
 
 function toRecord(row: BlocksTable): BlockRecord {
   const r: { -readonly [K in keyof BlockRecord]: BlockRecord[K] } = {
