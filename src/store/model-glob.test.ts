@@ -60,3 +60,11 @@ describe('modelAllowed', () => {
     expect(modelAllowed(['*'], 'm'.repeat(1 << 20))).toBe(false);
   });
 });
+
+describe('globMatch: a star in the pattern is never a literal', () => {
+  it('matches a star in the text like any other character (regression: "a*" did not match "a*x")', () => {
+    expect(globMatch('a*', 'a*x')).toBe(true);
+    expect(globMatch('*b', '*ab')).toBe(true);
+    expect(globMatch('a*c', 'a*b*c')).toBe(true);
+  });
+});

@@ -13,8 +13,9 @@ export function modelAllowed(patterns: readonly string[], model: string): boolea
 }
 
 /**
- * Iterative wildcard match with single-star backtracking: O(pattern × text) in the worst case, where a regex
- * built from `*a*a*a*` could backtrack exponentially. Case-sensitive, as model ids are.
+ * Wildcard match with single-star backtracking: O(pattern × text) at worst, where a regex built from `*a*a*a*b`
+ * could backtrack exponentially. Case-sensitive, as model ids are. A `*` in the pattern is always a wildcard, never
+ * a literal, so `a*` matches `a*x`.
  */
 export function globMatch(pattern: string, text: string): boolean {
   let p = 0;
@@ -22,11 +23,11 @@ export function globMatch(pattern: string, text: string): boolean {
   let starP = -1;
   let starT = 0;
   while (t < text.length) {
-    const pc = pattern.charCodeAt(p);
-    if (p < pattern.length && (pc === 0x3f /* ? */ || pc === text.charCodeAt(t))) {
+    const pc = p < pattern.length ? pattern.charCodeAt(p) : -1;
+    if (pc === 0x3f /* ? */ || (pc === text.charCodeAt(t) && pc !== 0x2a)) {
       p++;
       t++;
-    } else if (p < pattern.length && pc === 0x2a /* * */) {
+    } else if (pc === 0x2a /* * */) {
       starP = p++;
       starT = t;
     } else if (starP >= 0) {

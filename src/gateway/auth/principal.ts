@@ -1,5 +1,7 @@
 // Principal: who is calling (API key, JWT subject or anonymous) and what it may do: policy, models, limits.
 
+import { globMatch, MAX_MODEL_NAME } from '../../store/model-glob.js';
+
 export type PrincipalKind = 'api-key' | 'jwt' | 'anonymous';
 
 export interface PrincipalLimits {
@@ -26,8 +28,8 @@ export interface Principal {
 
 export const ANY_MODEL: readonly string[] = Object.freeze(['*']);
 
-/** Longest model name matched against non-trivial globs: bounds the O(pattern × name) worst case. */
-export const MAX_MODEL_NAME = 256;
+// The model-name bound and the glob matcher are the store's (API keys are validated against the same bound).
+export { globMatch, MAX_MODEL_NAME };
 
 /** A compiled model allowlist. */
 export interface ModelMatcher {
@@ -59,33 +61,6 @@ class CompiledModels implements ModelMatcher {
   }
 }
 
-/**
- * Wildcard match with single-star backtracking: O(pattern × text) at worst, where a regex built from `*a*a*a*b`
- * could backtrack exponentially. Case-sensitive, as model ids are.
- */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const pc = p < pattern.length ? pattern.charCodeAt(p) : -1;
-    if (pc === 0x3f /* ? */ || (pc === text.charCodeAt(t) && pc !== 0x2a)) {
-      p++;
-      t++;
-    } else if (pc === 0x2a /* * */) {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern.charCodeAt(p) === 0x2a) p++;
-  return p === pattern.length;
-}
 
 // Principals from the JWT cache and the key snapshot are long-lived objects: the WeakMap makes the compile a
 // one-off per principal. Principals rebuilt per request still share compiled lists through the pattern cache.
