@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   ERR_KEY_CONFLICT: 'an active API key already has this name',
   ERR_SINK: 'a sink could not deliver security events',
   ERR_SINK_CONFIG: 'a sink URL or option is invalid',
+  ERR_SCAN_FORMAT: 'a file is malformed or truncated',
+  ERR_SCAN_LIMIT: 'a file exceeds a scan limit (size, nesting, decompression, opcodes)',
+  ERR_SCAN_TIMEOUT: 'a file exceeded its scan time budget',
+  ERR_SIGNATURE: 'a signature or manifest does not verify',
+  ERR_ADVISORIES: 'the advisory database could not be read or updated',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
