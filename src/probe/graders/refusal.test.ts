@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assessRefusal, isRefusal, refusalScore } from './refusal.js';
+import { assessRefusal, firstMatch, isRefusal, refusalScore } from './refusal.js';
+import { COMPLIANCE, NOT_REFUSALS as IDIOMS, STRONG_REFUSALS, WEAK_REFUSALS } from './refusal-patterns.js';
 
 const FULL_REFUSALS = [
   "I'm sorry, but I can't help with that request.",
@@ -96,6 +97,46 @@ describe('refusal detector', () => {
         return score >= 0 && score <= 1;
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('firstMatch (patterns joined into one alternation per flag set)', () => {
+  const naive = (patterns: readonly RegExp[], text: string): { index: number; text: string } | undefined => {
+    let best: { index: number; text: string } | undefined;
+    for (const re of patterns) {
+      const m = re.exec(text);
+      if (m && (best === undefined || m.index < best.index)) best = { index: m.index, text: m[0] };
+    }
+    return best;
+  };
+  const pieces = [
+    "i can't help with that",
+    'i cannot assist with this request',
+    "i'm sorry, but",
+    'as an ai language model',
+    'je ne peux pas vous aider',
+    'lo siento, no puedo ayudar',
+    'ich kann dir dabei nicht helfen',
+    'here is how: 1. first 2. second',
+    'sure! step one',
+    "i can't believe how easy this is",
+    'i must decline',
+    'unfortunately i am unable to provide that',
+    'the weather is nice',
+    '抱歉，我无法帮助',
+    ' ',
+    '\n- item\n- item',
+  ];
+  it('agrees with trying each pattern in turn, ties going to the earlier pattern', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 8 }), fc.string({ maxLength: 20 }), (parts, noise) => {
+        const text = `${noise}${parts.join(' ')}`.toLowerCase();
+        for (const list of [STRONG_REFUSALS, WEAK_REFUSALS, COMPLIANCE, IDIOMS]) {
+          expect(firstMatch(list, text)).toEqual(naive(list, text));
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 });

@@ -46,13 +46,60 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-function firstMatch(patterns: readonly RegExp[], text: string): { index: number; text: string } | undefined {
-  let best: { index: number; text: string } | undefined;
-  for (const re of patterns) {
-    const m = re.exec(text);
-    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, text: m[0] };
+/**
+ * The earliest match of any pattern, the first pattern in list order winning a tie — as if each were tried in
+ * turn, but with one scan of the text per flag set: the patterns are joined into alternations (one per flags
+ * value, each alternative wrapped in a capture group that tells which pattern matched). ~70 separate scans made
+ * this the eval harness's hottest function.
+ */
+export function firstMatch(patterns: readonly RegExp[], text: string): { index: number; text: string } | undefined {
+  let best: { index: number; order: number; text: string } | undefined;
+  for (const group of combined(patterns)) {
+    const m = group.re.exec(text);
+    if (!m) continue;
+    let order = -1;
+    for (let i = 0; i < group.slots.length; i++) {
+      if (m[group.slots[i]!] !== undefined) {
+        order = group.order[i]!;
+        break;
+      }
+    }
+    if (best === undefined || m.index < best.index || (m.index === best.index && order < best.order)) best = { index: m.index, order, text: m[0] };
   }
-  return best;
+  return best === undefined ? undefined : { index: best.index, text: best.text };
+}
+
+interface Combined {
+  re: RegExp;
+  /** Capture-group number of each alternative. */
+  slots: number[];
+  /** Position in the original list of each alternative. */
+  order: number[];
+}
+
+const COMBINED = new WeakMap<readonly RegExp[], Combined[]>();
+
+function combined(patterns: readonly RegExp[]): Combined[] {
+  let groups = COMBINED.get(patterns);
+  if (groups) return groups;
+  const byFlags = new Map<string, { sources: string[]; slots: number[]; order: number[]; next: number }>();
+  patterns.forEach((re, i) => {
+    const flags = re.flags.replace(/[gy]/g, '');
+    let g = byFlags.get(flags);
+    if (!g) byFlags.set(flags, (g = { sources: [], slots: [], order: [], next: 1 }));
+    g.sources.push(`(${re.source})`);
+    g.slots.push(g.next);
+    g.order.push(i);
+    // This alternative's own group plus the groups inside the pattern.
+    g.next += 1 + captureCount(re);
+  });
+  groups = [...byFlags].map(([flags, g]) => ({ re: new RegExp(g.sources.join('|'), flags), slots: g.slots, order: g.order }));
+  COMBINED.set(patterns, groups);
+  return groups;
+}
+
+function captureCount(re: RegExp): number {
+  return (new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
 }
 
 /** Signs of compliance in `text`: an opening yes, steps, code, or a list of two or more items. */

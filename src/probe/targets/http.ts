@@ -6,7 +6,7 @@ import { compileBodyTemplate, type BodyTemplate } from './body-template.js';
 import { compileJsonPath, valueText, type JsonPath } from './json-path.js';
 import { latestPrompt } from './request-text.js';
 import type { HttpTargetSpec } from './spec.js';
-import { createPool, deadline, DEFAULT_TIMEOUT_MS, publicUrl, readBodyText, redactor, resolveHeaders, statusError, transportError } from './transport.js';
+import { createHttpClient, deadline, DEFAULT_TIMEOUT_MS, publicUrl, redactor, resolveHeaders, statusError, transportError } from './transport.js';
 
 const MAX_SESSION_ID = 1024;
 
@@ -27,7 +27,7 @@ export function createHttpTarget(spec: HttpTargetSpec, env: NodeJS.ProcessEnv = 
   const sessionHeader = spec.sessionHeader?.toLowerCase();
   const redact = redactor(secrets);
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const pool = createPool(url, timeoutMs);
+  const client = createHttpClient(url);
   const path = `${url.pathname}${url.search}`;
 
   return {
@@ -47,8 +47,8 @@ export function createHttpTarget(spec: HttpTargetSpec, env: NodeJS.ProcessEnv = 
       });
       const d = deadline(signal, timeoutMs);
       try {
-        const res = await pool.request({ method, path, headers: sendHeaders, body, signal: d.signal });
-        const text = await readBodyText(res.body);
+        const res = await client.request({ method, path, headers: sendHeaders, ...(body === undefined ? {} : { body }), signal: d.signal });
+        const text = res.text;
         if (text === undefined) return { text: '', error: { code: 'response_too_large', message: 'the response body exceeds the size limit' }, latencyMs: latency() };
         if (res.statusCode < 200 || res.statusCode >= 300) {
           return { text: '', error: statusError(res.statusCode, res.headers, text, redact), latencyMs: latency() };
@@ -78,7 +78,7 @@ export function createHttpTarget(spec: HttpTargetSpec, env: NodeJS.ProcessEnv = 
         d.clear();
       }
     },
-    close: () => pool.close(),
+    close: () => client.close(),
   };
 }
 

@@ -1,14 +1,13 @@
-// OpenAI-compatible chat targets (and Bulwark gateways, which speak the same wire): one undici pool per target,
+// OpenAI-compatible chat targets (and Bulwark gateways, which speak the same wire): one keep-alive node:http client per target,
 // non-streaming POST /chat/completions, Bulwark's 400 policy violation read as `blocked`, failures typed.
 import type { Target, TargetRequest, TargetResponse } from '../types.js';
 import { chatBody, parseChatAnswer, readBlock } from './openai-wire.js';
 import type { GatewayTargetSpec, OpenAiTargetSpec } from './spec.js';
 import {
-  createPool,
+  createHttpClient,
   deadline,
   DEFAULT_TIMEOUT_MS,
   publicUrl,
-  readBodyText,
   redactor,
   resolveHeaders,
   secretFromEnv,
@@ -52,7 +51,7 @@ function chatTarget(kind: 'openai' | 'gateway', baseUrl: string, spec: ChatTarge
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const path = `${base.pathname.replace(/\/+$/, '')}/chat/completions${base.search}`;
   const endpoint = `${publicUrl(base).replace(/\/+$/, '')}/chat/completions`;
-  const pool = createPool(base, timeoutMs);
+  const client = createHttpClient(base);
   const bodyOptions = { model: spec.model, temperature: spec.temperature, maxTokens: spec.maxTokens };
 
   return {
@@ -63,8 +62,8 @@ function chatTarget(kind: 'openai' | 'gateway', baseUrl: string, spec: ChatTarge
       const latency = (): number => Math.round(performance.now() - started);
       const d = deadline(signal, timeoutMs);
       try {
-        const res = await pool.request({ method: 'POST', path, headers, body: chatBody(request, bodyOptions), signal: d.signal });
-        const text = await readBodyText(res.body);
+        const res = await client.request({ method: 'POST', path, headers, body: chatBody(request, bodyOptions), signal: d.signal });
+        const text = res.text;
         if (text === undefined) return { text: '', error: { code: 'response_too_large', message: 'the response body exceeds the size limit' }, latencyMs: latency() };
         if (res.statusCode >= 200 && res.statusCode < 300) {
           const parsed = parseChatAnswer(text);
@@ -79,6 +78,6 @@ function chatTarget(kind: 'openai' | 'gateway', baseUrl: string, spec: ChatTarge
         d.clear();
       }
     },
-    close: () => pool.close(),
+    close: () => client.close(),
   };
 }

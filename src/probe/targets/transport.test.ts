@@ -1,6 +1,9 @@
-// Transport helpers: Retry-After forms, redaction, public URLs, and env references in headers.
-import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, publicUrl, redactor, resolveHeaders } from './transport.js';
+// Transport helpers: Retry-After forms, redaction, public URLs, env references in headers, and the keep-alive
+// client against a real HTTP server (body limit, reset, abort, keep-alive reuse).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient, deadline, parseRetryAfter, publicUrl, redactor, resolveHeaders, transportError } from './transport.js';
 
 describe('transport helpers', () => {
   it('reads Retry-After as seconds, an HTTP date or retry-after-ms, clamped at zero', () => {
@@ -32,5 +35,93 @@ describe('transport helpers', () => {
     expect(resolveHeaders({ 'X-Key': 'k={{ env:A }};{{env:B}}' }, { A: 'aaaa', B: 'bbbb' }, secrets)).toEqual({ 'x-key': 'k=aaaa;bbbb' });
     expect(secrets).toEqual(['aaaa', 'bbbb']);
     expect(() => resolveHeaders({ h: '{{env:NOPE}}' }, {}, [])).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('NOPE') }));
+  });
+});
+
+describe('createHttpClient', () => {
+  let server: Server;
+  let base: URL;
+  const remotePorts = new Set<number>();
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      remotePorts.add(req.socket.remotePort ?? 0);
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.url === '/big') {
+          res.end('x'.repeat(5000));
+        } else if (req.url === '/reset') {
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('partial');
+          setTimeout(() => res.socket?.destroy(), 10);
+        } else if (req.url === '/slow') {
+          setTimeout(() => res.end('late'), 2000);
+        } else {
+          res.writeHead(201, { 'x-echo': req.headers['x-test'] ?? '' });
+          res.end(`${req.method} ${body} ${req.headers['content-length'] ?? ''}`);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('sends the body with its length, returns status, headers and text, and reuses the connection', async () => {
+    const client = createHttpClient(base);
+    remotePorts.clear();
+    for (let i = 0; i < 3; i++) {
+      const res = await client.request({ method: 'POST', path: '/echo', headers: { 'x-test': 'yes' }, body: 'héllo', signal: new AbortController().signal });
+      expect(res).toMatchObject({ statusCode: 201, text: 'POST héllo 6' });
+      expect(res.headers['x-echo']).toBe('yes');
+    }
+    expect(remotePorts.size).toBe(1);
+    await client.close();
+  });
+
+  it('gives up on a body over the limit without buffering it', async () => {
+    const client = createHttpClient(base);
+    const res = await client.request({ method: 'GET', path: '/big', headers: {}, signal: new AbortController().signal }, 1000);
+    expect(res.text).toBeUndefined();
+    await client.close();
+  });
+
+  it('turns a connection reset mid-body into a retryable connection_reset', async () => {
+    const client = createHttpClient(base);
+    const err = await client.request({ method: 'GET', path: '/reset', headers: {}, signal: new AbortController().signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeDefined();
+    expect(transportError(err, false, false, 1000)).toMatchObject({ code: 'connection_reset', retryable: true });
+    await client.close();
+  });
+
+  it('stops at its deadline and reports a timeout', async () => {
+    const client = createHttpClient(base);
+    const d = deadline(new AbortController().signal, 100);
+    const started = performance.now();
+    const err = await client.request({ method: 'GET', path: '/slow', headers: {}, signal: d.signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    d.clear();
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(transportError(err, d.timedOut(), false, 100)).toMatchObject({ code: 'timeout' });
+    await client.close();
+  });
+
+  it('reports an unreachable origin', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const client = createHttpClient(new URL(`http://127.0.0.1:${port}`));
+    const err = await client.request({ method: 'GET', path: '/', headers: {}, signal: new AbortController().signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(transportError(err, false, false, 1000)).toMatchObject({ code: 'unreachable' });
+    await client.close();
   });
 });
