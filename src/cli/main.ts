@@ -82,6 +82,7 @@ const COMMANDS: readonly CommandModule[] = [
   { names: ['blocks'], needsRegistry: false, load: async () => (await import('./blocks.js')).registerBlocksCommand },
   { names: ['eval'], needsRegistry: false, load: async () => (await import('./eval.js')).registerEvalCommand },
   { names: ['upstream'], needsRegistry: false, load: async () => (await import('./upstream.js')).registerUpstreamCommand },
+  { names: ['scan'], needsRegistry: false, load: async () => (await import('./scan.js')).registerScanCommand },
 ];
 
 /** The module of the command named in argv (node, script, command, ...), or all of them. */

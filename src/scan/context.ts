@@ -34,8 +34,8 @@ interface FileState {
   findings: ScanFinding[];
   decompressed: number;
   deadline: number;
-  /** Formats seen, outermost first (the first one is the file's format). */
-  formats: ScanFormat[];
+  /** Formats seen with the nesting depth of the context that saw them, outermost first (the first is the file's). */
+  formats: { depth: number; format: ScanFormat }[];
 }
 
 export class ScanContext {
@@ -76,18 +76,26 @@ export class ScanContext {
 
   /** Formats met so far, outermost first. */
   get formats(): readonly ScanFormat[] {
-    return this.state.formats;
+    return this.state.formats.map((f) => f.format);
   }
 
   /** Called by the dispatcher when it picks a format for a source. */
   noteFormat(format: ScanFormat): void {
-    this.state.formats.push(format);
+    this.state.formats.push({ depth: this.depth, format });
   }
 
-  /** Replaces the last noted format once a scanner knows better (a zip that is a PyTorch checkpoint, an npz, a .keras). */
+  /**
+   * Replaces the format noted for this context once its scanner knows better (a zip that is a PyTorch checkpoint,
+   * an npz, a .keras); formats noted by nested members are left alone.
+   */
   refineFormat(format: ScanFormat): void {
-    if (this.state.formats.length === 0) this.state.formats.push(format);
-    else this.state.formats[this.state.formats.length - 1] = format;
+    for (let i = this.state.formats.length - 1; i >= 0; i--) {
+      if (this.state.formats[i]!.depth === this.depth) {
+        this.state.formats[i] = { depth: this.depth, format };
+        return;
+      }
+    }
+    this.state.formats.push({ depth: this.depth, format });
   }
 
   /** Records a finding of `rule`; the message defaults to the rule's title, the member to this context's. */
