@@ -171,6 +171,15 @@ describe('scan options', () => {
     }
   });
 
+  it('finds a zip behind prepended data from its end, as Python zipfile does', async () => {
+    const zip = await readFile(pathOf(byFile('torch-malicious.pt')));
+    const polyglot = Buffer.concat([Buffer.from('#!/bin/sh\necho this is not a model\n'.repeat(20)), zip]);
+    for (const name of ['model.pt', 'notes.dat']) {
+      const r = await scanBuffer(polyglot, name);
+      expect(r.verdict, explain(r)).toBe('malicious');
+    }
+  });
+
   it('scanPaths walks the folder in a stable order and sums the verdicts', async () => {
     const a = await scanPaths([DIR]);
     const b = await scanPaths([DIR], { concurrency: 4 });

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BulwarkError } from '../core/errors.js';
 import { compareLock, createLock, describeDrift, LOCK_RULES, readLock, serializeLock, writeLock } from './lock.js';
@@ -132,6 +133,21 @@ describe('lock', () => {
       expect((e as BulwarkError).message).toMatch(message);
     }
     await expect(readLock(join(tmp, 'missing.lock'))).rejects.toMatchObject({ code: 'ERR_IO' });
+  });
+
+  it('reads random JSON as a lock or refuses it with ERR_CONFIG_INVALID', async () => {
+    const path = join(tmp, 'fuzz.lock');
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.json(), fc.jsonValue().map((files) => JSON.stringify({ version: 1, algorithm: 'sha256', root: 'r', files }))), async (text) => {
+        writeFileSync(path, text);
+        const outcome = await readLock(path).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof BulwarkError ? e.code : e),
+        );
+        expect(['ok', 'ERR_CONFIG_INVALID']).toContain(outcome);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('defines its rules as suspicious, high severity supply-chain findings', () => {

@@ -142,6 +142,12 @@ export function createScanner(deps: ScannerDeps = {}): Scanner {
         // early: nullifAI): the pickle scanner reports what comes before the break. Only for model-file names, so
         // that tensor blobs which happen to start with 0x80 0x0N stay unexamined data.
         if (format === 'unknown' && head.length >= 2 && head[0] === 0x80 && head[1]! <= 5 && hasModelExtension(shownName)) format = 'pickle';
+        // A zip with data in front of it (a polyglot, a self-extractor) has no zip magic at its start, but Python's
+        // zipfile — and so Keras and joblib — finds it from the end: so must we.
+        if (format === 'unknown' && !deps.sniff && src.size >= 22) {
+          const tailLength = Math.min(src.size, 0xffff + 22);
+          if ((await import('./sniff.js')).sniffTail(src.read(src.size - tailLength, tailLength), src.size) === 'zip') format = 'zip';
+        }
       }
       ctx.noteFormat(format);
       if (format === 'unknown') {

@@ -121,9 +121,9 @@ export class StreamReport {
     return this.brk;
   }
 
-  /** Reports everything collected to `ctx`, in offset order, and empties the report. */
-  flush(ctx: ScanContext): void {
-    for (const f of this.render()) ctx.report(f.rule, { message: f.message, offset: f.offset, ...(f.global !== undefined ? { global: f.global } : {}) });
+  /** Reports everything collected to `sink`, in offset order, and empties the report. */
+  flush(sink: SourceFindings): void {
+    for (const f of this.render()) sink.emit(f);
     this.globals.clear();
     this.others.clear();
     this.overflow.clear();
@@ -186,3 +186,39 @@ interface Rendered {
   global?: string;
 }
 
+/** Same (rule, global) reported by this many streams of one source before further ones are only counted. */
+const MAX_REPEATS = 16;
+/** Distinct (rule, global) pairs reported per source; a flood of distinct names beyond it is summarised. */
+const MAX_KEYS = 1024;
+
+/**
+ * The findings of all streams of one source on their way to the scan context: a file of a million tiny streams
+ * must not become a million findings. Suppressed findings are summarised per rule, so the verdict never changes.
+ */
+export class SourceFindings {
+  private readonly seen = new Map<string, number>();
+  private readonly suppressed = new Map<ScanRule, { count: number; offset: number }>();
+
+  constructor(private readonly ctx: ScanContext) {}
+
+  emit(f: Rendered): void {
+    const key = `${f.rule.id}\u0000${f.global ?? ''}`;
+    const n = this.seen.get(key) ?? 0;
+    if (n >= MAX_REPEATS || (n === 0 && this.seen.size >= MAX_KEYS)) {
+      const o = this.suppressed.get(f.rule);
+      if (o) o.count++;
+      else this.suppressed.set(f.rule, { count: 1, offset: f.offset });
+      return;
+    }
+    this.seen.set(key, n + 1);
+    this.ctx.report(f.rule, { message: f.message, offset: f.offset, ...(f.global !== undefined ? { global: f.global } : {}) });
+  }
+
+  /** Reports the summaries of what was suppressed. */
+  finish(): void {
+    for (const [rule, o] of this.suppressed) {
+      this.ctx.report(rule, { offset: o.offset, message: `${o.count} further findings of this kind in later pickle streams of the same data were not listed one by one.` });
+    }
+    this.suppressed.clear();
+  }
+}

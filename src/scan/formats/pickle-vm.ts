@@ -59,6 +59,13 @@ export interface MachineOptions {
   fork?: { stack: Value[]; marks: number[]; memo: Map<number, Value> };
   /** Opcode budget when lower than the configured limit. */
   maxOps?: number;
+  /** A read window to start from (the previous stream's), so that many tiny streams do not each read afresh. */
+  window?: Window;
+}
+
+export interface Window {
+  buf: Buffer;
+  start: number;
 }
 
 export interface StreamResult {
@@ -73,6 +80,7 @@ export interface StreamResult {
   persistentIds: Map<string, StorageRecord>;
   nested: NestedJob[];
   sawJoblibArray: boolean;
+  window: Window;
 }
 
 /** A structural break: the stream cannot be parsed past `offset`. */
@@ -188,6 +196,12 @@ export class PickleMachine {
     this.marks = opts.fork?.marks ?? [];
     this.memo = opts.fork?.memo ?? new Map();
     this.fence = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
+    if (opts.window) {
+      this.win = opts.window.buf;
+      this.ws = opts.window.start;
+      this.we = this.ws + this.win.length;
+      if (start < this.ws || start >= this.we) this.we = this.ws = 0; // not usable here
+    }
   }
 
   /** Runs the stream to STOP or to its first structural break. Throws only ScanAbort (deadline). */
@@ -210,6 +224,7 @@ export class PickleMachine {
       persistentIds: this.pids,
       nested: this.nested,
       sawJoblibArray: this.sawJoblibArray,
+      window: { buf: this.win, start: this.ws },
     };
   }
 

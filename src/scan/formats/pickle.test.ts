@@ -479,6 +479,25 @@ describe('pickle scanner: limits and hostile input', () => {
     expect(r.rules).toContain('pickle.dynamic-global');
   });
 
+  it('keeps a file of many tiny streams from flooding the findings', async () => {
+    const one = bytes(glob('foo', 'bar'), POP, glob('os', 'system'), POP, NONE, STOP);
+    const distinct = Array.from({ length: 3000 }, (_, i) => bytes(glob(`m${i}`, 'x'), POP, NONE, STOP));
+    const r = await scan(bytes(...Array.from({ length: 20_000 }, () => one), ...distinct));
+    expect(r.findings.length).toBeLessThan(1200);
+    expect(r.verdict).toBe('malicious');
+    const summary = r.findings.filter((f) => /further findings of this kind/.test(f.message));
+    expect(summary.map((f) => f.rule).sort()).toEqual(['pickle.dangerous-global', 'pickle.unknown-global']);
+  });
+
+  it('reads the remaining opcodes and rejects impossible lengths', async () => {
+    const rest = bytes(PROTO(5), MARK, bytes('T', i32(2), 'ab'), bytes(0x8d, u64(2), 'cd'), bytes(0x8b, i32(9), Buffer.alloc(9, 0xff)), 0x97, 0x98,
+      'P1\n', POP, NONE, 0x32, TUPLE2, 0x91, MARK, NONE, '1', 'F1.5\n', 'L12345678901234567890L\n', 'I00\n', TUPLE3, POP, STOP);
+    expect((await scan(rest)).findings).toEqual([]);
+    expect((await scan(bytes(PROTO(2), 'T', i32(-1), STOP))).rules).toEqual(['scan.malformed']);
+    expect((await scan(bytes(PROTO(2), bytes(0x8b, i32(-5)), STOP))).rules).toEqual(['scan.malformed']);
+    expect((await scan(bytes(PROTO(2), bytes(0x8e, u64(2 ** 60)), STOP))).rules).toEqual(['scan.truncated']);
+  });
+
   it('reads text arguments that cross read windows, and bounds very long lines', async () => {
     const pad = 'N0'.repeat(32765); // GLOBAL starts 4 bytes before the first 64 KiB window ends
     const crossing = bytes(pad, glob('os', 'system'), POP, NONE, STOP);

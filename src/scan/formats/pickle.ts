@@ -6,10 +6,10 @@ import { COMMON_RULES } from '../rules.js';
 import { BufferSource, SliceSource, type ByteSource } from '../source.js';
 import type { FormatScanner } from '../types.js';
 import { storageElementSize, TORCH_LEGACY_MAGIC } from './pickle-layouts.js';
-import { StreamReport } from './pickle-report.js';
+import { SourceFindings, StreamReport } from './pickle-report.js';
 import { PICKLE_RULES } from './pickle-rules.js';
 import { isGlobal, isSeq, isStr, type Value } from './pickle-values.js';
-import { PickleMachine, type NestedJob, type StorageRecord, type StreamResult } from './pickle-vm.js';
+import { PickleMachine, type NestedJob, type StorageRecord, type StreamResult, type Window } from './pickle-vm.js';
 
 export { PICKLE_RULES } from './pickle-rules.js';
 
@@ -169,29 +169,37 @@ export async function scanPickleStreams(src: ByteSource, ctx: ScanContext, start
 /** The synchronous part: every stream and the raw data between them; nested payloads are collected into `nested`. */
 function streams(src: ByteSource, ctx: ScanContext, start: number, opts: PickleScanOptions, nested: NestedJob[]): void {
   const layout = new Layout();
+  const sink = new SourceFindings(ctx);
   let pos = start;
-  for (let index = 0; ; index++) {
-    const tentative = index > 0 && !layout.expectsStream(index);
-    const report = new StreamReport();
-    let r: StreamResult;
-    try {
-      r = new PickleMachine(src, ctx, pos, { joblib: true, report }).run();
-    } catch (e) {
-      report.flush(ctx); // ScanAbort (deadline): keep what was seen
-      throw e;
+  let window: Window | undefined;
+  try {
+    for (let index = 0; ; index++) {
+      if ((index & 0xff) === 0xff) ctx.checkDeadline(); // a stream checks every 65536 opcodes; tiny streams add up
+      const tentative = index > 0 && !layout.expectsStream(index);
+      const report = new StreamReport();
+      let r: StreamResult;
+      try {
+        r = new PickleMachine(src, ctx, pos, { joblib: true, report, ...(window ? { window } : {}) }).run();
+      } catch (e) {
+        report.flush(sink); // ScanAbort (deadline): keep what was seen
+        throw e;
+      }
+      window = r.window;
+      const brk = report.breakInfo;
+      if (tentative && !r.completed && report.signals === 0 && !(r.firstOp === 0x80 && brk !== undefined && brk.offset > pos)) {
+        ctx.report(PICKLE_RULES['trailing-data'], { offset: pos, message: `${src.size - pos} bytes from byte ${pos} follow the last pickle stream and do not form one; pickle.load ignores them` });
+        return;
+      }
+      report.flush(sink);
+      nested.push(...r.nested);
+      if (r.sawJoblibArray && opts.refineFormat) ctx.refineFormat('joblib');
+      if (!r.completed) return;
+      const next = skipRaw(src, ctx, r.end, layout.after(index, r, ctx, opts.refineFormat === true));
+      if (next === undefined || next >= src.size) return;
+      pos = next;
     }
-    const brk = report.breakInfo;
-    if (tentative && !r.completed && report.signals === 0 && !(r.firstOp === 0x80 && brk !== undefined && brk.offset > pos)) {
-      ctx.report(PICKLE_RULES['trailing-data'], { offset: pos, message: `${src.size - pos} bytes from byte ${pos} follow the last pickle stream and do not form one; pickle.load ignores them` });
-      return;
-    }
-    report.flush(ctx);
-    nested.push(...r.nested);
-    if (r.sawJoblibArray && opts.refineFormat) ctx.refineFormat('joblib');
-    if (!r.completed) return;
-    const next = skipRaw(src, ctx, r.end, layout.after(index, r, ctx, opts.refineFormat === true));
-    if (next === undefined || next >= src.size) return;
-    pos = next;
+  } finally {
+    sink.finish();
   }
 }
 

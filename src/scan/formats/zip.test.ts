@@ -261,7 +261,7 @@ describe('zipScanner', () => {
   it('stops a deflate bomb at the decompression budget and scans what came out', async () => {
     const zeros = Buffer.alloc(8 << 20);
     const ctx = await scan(buildZip([{ name: 'bomb.pkl', data: zeros, method: 8 }]), { maxDecompressedBytes: 1 << 20 });
-    expect(rules(ctx)).toContain('scan.limit');
+    expect(rules(ctx)).toEqual(['scan.limit']); // no size-mismatch: the true size is unknown
     expect(ctx.nested[0]!.size).toBe(1 << 20);
   });
 

@@ -371,7 +371,8 @@ async function scanMember(src: ByteSource, e: ZipEntry, layout: Layout, ctx: Sca
     } else if (r.overflow && cap === budget) {
       ctx.report(COMMON_RULES.limit, { message: `ZIP member decompresses past the remaining budget of ${budget} bytes; only the first ${r.data.length} were scanned`, member });
     }
-    if (!e.sizeUnknown && (r.overflow || (r.ended && r.data.length !== e.size))) {
+    // Cut off by the budget, the true size is unknown: only the declared-size bound tells a lie.
+    if (!e.sizeUnknown && ((r.overflow && cap < budget) || (r.ended && r.data.length !== e.size))) {
       const got = r.overflow ? `more than ${r.data.length}` : `${r.data.length}`;
       ctx.report(ZIP_RULES['size-mismatch'], { message: `ZIP member declares ${e.size} bytes but inflates to ${got}`, member });
     }

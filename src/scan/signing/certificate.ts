@@ -48,8 +48,8 @@ export function identityOf(cert: X509Certificate): CertificateIdentity {
     issuer: oneLine(cert.issuer),
     serialNumber: cert.serialNumber,
     fingerprint256: cert.fingerprint256,
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    notBefore: isoTime(cert.validFrom),
+    notAfter: isoTime(cert.validTo),
   };
   if (cert.subjectAltName) id.subjectAltName = cert.subjectAltName;
   return id;
@@ -65,6 +65,7 @@ export function verifyCertificatePath(chain: readonly X509Certificate[], anchors
   if (!leaf) throw signatureError('the certificate chain is empty');
   if (anchors.length === 0) throw signatureError('no trusted certificate was given (--certificate-chain)');
   const when = at ?? new Date(leaf.validFrom);
+  if (Number.isNaN(when.getTime())) throw signatureError('the signing certificate has an unreadable validity period');
   const isAnchor = (c: X509Certificate) => anchors.some((a) => a.raw.equals(c.raw));
   const candidates = [...chain.slice(1), ...anchors];
   const search = (path: X509Certificate[]): X509Certificate[] | undefined => {
@@ -98,9 +99,16 @@ export function checkSigningUsage(cert: X509Certificate): void {
   throw signatureError('the signing certificate may not be used for signing (no digitalSignature key usage, no code-signing extended key usage)');
 }
 
+/** False for an unreadable validity period too (NaN compares false). */
 function validAt(cert: X509Certificate, when: Date): boolean {
   const t = when.getTime();
   return new Date(cert.validFrom).getTime() <= t && t <= new Date(cert.validTo).getTime();
+}
+
+/** ISO 8601 when node:crypto's date text parses, the text itself otherwise. */
+function isoTime(text: string): string {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : d.toISOString();
 }
 
 function oneLine(dn: string): string {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BulwarkError } from '../../core/errors.js';
 import { parseBundle } from './bundle.js';
@@ -229,6 +230,29 @@ describe('key mode', () => {
       expect(e.code).toBe('ERR_SIGNATURE');
       expect(e.message).toMatch(message);
     }
+  });
+});
+
+describe('mutated bundles', () => {
+  it('reject every one-character change with a BulwarkError, never another exception', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const dir = makeModel();
+    const signature = await signWith(dir, privateKey);
+    const good = readFileSync(signature, 'utf8');
+    const alphabet = 'Aa0+/={}[]",:x\\';
+    await fc.assert(
+      fc.asyncProperty(fc.nat(good.length - 1), fc.nat(alphabet.length - 1), async (pos, c) => {
+        const mutated = good.slice(0, pos) + alphabet[c] + good.slice(pos + 1);
+        writeFileSync(signature, mutated);
+        const outcome = await verifyModel(dir, { signaturePath: signature, mode: keyMode(publicKey) }).then(
+          () => 'verified',
+          (e: unknown) => (e instanceof BulwarkError ? e.code : e),
+        );
+        // A change that keeps the bundle equivalent (e.g. the keyid, or base64 padding) may still verify.
+        expect(['verified', 'ERR_SIGNATURE']).toContain(outcome);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -115,7 +115,7 @@ describe('archive index', () => {
     const path = write('PyPI/all.zip', makeZip([{ name: 'a.json', data: 'nope' }]));
     await expect(buildArchiveIndex(path)).rejects.toMatchObject({ code: 'ERR_ADVISORIES', message: expect.stringContaining('a.json is not JSON') });
     const crc = makeZip([{ name: 'a.json', data: '{"id":"A"}', method: 0 }]);
-    crc[31] = 'X'.charCodeAt(0);
+    crc[36] = 'X'.charCodeAt(0);
     await expect(buildArchiveIndex(write('npm/all.zip', crc))).rejects.toMatchObject({ message: expect.stringContaining('CRC mismatch') });
   });
 

@@ -129,7 +129,7 @@ async function syncOne(
   const { statusCode, body } = response;
   if (statusCode === 304 && note) {
     await body.dump();
-    if (!(await readArchiveIndex(path))) {
+    if (!(await readArchiveIndex(path, []))) {
       const index = await buildArchiveIndex(path).catch((e: unknown) => {
         throw fail('verify', `the archive in place is damaged, run again with --force: ${(e as Error).message}`, e);
       });
