@@ -83,6 +83,9 @@ const COMMANDS: readonly CommandModule[] = [
   { names: ['eval'], needsRegistry: false, load: async () => (await import('./eval.js')).registerEvalCommand },
   { names: ['upstream'], needsRegistry: false, load: async () => (await import('./upstream.js')).registerUpstreamCommand },
   { names: ['scan'], needsRegistry: false, load: async () => (await import('./scan.js')).registerScanCommand },
+  { names: ['bom'], needsRegistry: false, load: async () => (await import('./bom.js')).registerBomCommand },
+  { names: ['pin'], needsRegistry: false, load: async () => (await import('./pin.js')).registerPinCommand },
+  { names: ['sign', 'verify'], needsRegistry: false, load: async () => (await import('./verify.js')).registerVerifyCommands },
 ];
 
 /** The module of the command named in argv (node, script, command, ...), or all of them. */
