@@ -55,6 +55,8 @@ export interface ScanFinding {
   member?: string;
   /** Byte offset inside the innermost member (or the file when there is no member). */
   offset?: number;
+  /** 1-based line in a text file (a dependency manifest). */
+  line?: number;
   tags: TaxonomyTags;
 }
 

@@ -127,8 +127,7 @@ function resultJson(file: FileScanResult, f: ScanFinding, artifact: ArtifactLoca
   const physicalLocation: Record<string, unknown> = { artifactLocation: artifact };
   // A byte offset names a place in the file only when the finding is not inside a member.
   // Dependency findings name a line of their manifest.
-  const line = (f as { line?: unknown }).line;
-  if (f.member === undefined && typeof line === 'number' && Number.isInteger(line) && line >= 1) physicalLocation.region = { startLine: line };
+  if (f.member === undefined && f.line !== undefined && Number.isInteger(f.line) && f.line >= 1) physicalLocation.region = { startLine: f.line };
   else if (f.member === undefined && f.offset !== undefined) physicalLocation.region = { byteOffset: f.offset };
   const location: Record<string, unknown> = { physicalLocation };
   if (f.member !== undefined) {

@@ -36,7 +36,7 @@ export function readAdvisory(value: unknown): AdvisoryRecord | undefined {
   const affected = list(value.affected).map(readAffected).filter((a): a is OsvAffected => a !== undefined);
   if (affected.length === 0) return undefined;
   const id = bounded(value.id, 200);
-  const malicious = id.startsWith('MAL-') || isObject(value.database_specific) && value.database_specific['malicious-packages-origins'] !== undefined;
+  const malicious = id.startsWith('MAL-') || (isObject(value.database_specific) && value.database_specific['malicious-packages-origins'] !== undefined);
   const record: AdvisoryRecord = {
     id,
     aliases: strings(value.aliases).filter((a) => a !== id).map((a) => bounded(a, 200)),

@@ -125,3 +125,13 @@ describe('parseRequirementsText', () => {
     fc.assert(fc.property(fc.array(line, { maxLength: 20 }), (lines) => void parseRequirementsText(lines.join('\n'), '/r.txt')), { numRuns: 1000 });
   });
 });
+
+describe('hostile requirements files', () => {
+  it('stay fast on long runs that regular expressions could backtrack over', () => {
+    const started = Date.now();
+    for (const line of [' '.repeat(16_000), `a${' -'.repeat(8000)}`, `https://x/${'a-'.repeat(8000)}1.tar.gz`, `${'a'.repeat(16_000)}.`, `x @ ${'-'.repeat(16_000)}`]) {
+      parseRequirementsText(`${line}\n`, 'r.txt');
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

@@ -21,7 +21,7 @@ export interface RequirementsText extends ParsedManifest {
 const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S.*)$/;
 const EDITABLE = /^(-e|--editable)(?:\s*=\s*|\s+)(\S.*)$/;
 /** Options pip accepts per requirement, after it: everything from the first of them on is dropped. */
-const PER_REQUIREMENT_OPTION = /\s+--?(?:hash|config-settings|global-option|install-option|C)\b.*$/;
+const PER_REQUIREMENT_OPTION = /\s--?(?:hash|config-settings|global-option|install-option|C)\b/;
 const DIRECT_REFERENCE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git\+|hg\+|svn\+|bzr\+|\.{1,2}[\\/]|\/|~)|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)(?:[#?].*)?$/i;
 const WHEEL = /^([A-Za-z0-9._]+)-([^-]+)(?:-[0-9][^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/i;
 const SDIST = /^([A-Za-z0-9._-]+?)-([0-9][^-]*)\.(?:tar\.gz|tgz|zip|tar\.bz2)$/i;
@@ -57,7 +57,8 @@ export function parseRequirementsText(text: string, path: string, mode: Requirem
     }
     // Global options (--index-url, --pre, -f …): nothing to match.
     if (content.startsWith('-')) continue;
-    const requirement = content.replace(PER_REQUIREMENT_OPTION, '').trim();
+    const option = content.search(PER_REQUIREMENT_OPTION);
+    const requirement = (option < 0 ? content : content.slice(0, option)).trim();
     readRequirementLine(requirement, path, line, mode, out);
   }
   return out;
@@ -118,6 +119,7 @@ function stripComment(line: string): string {
 /** Name and version from a wheel or sdist file name at the end of a URL or path. */
 function fileVersion(url: string): { name: string; version: string } | undefined {
   const file = decodeSafe(url.replace(/[#?].*$/, '').split(/[\\/]/).pop() ?? '');
+  if (file.length > 255) return undefined;
   const wheel = WHEEL.exec(file);
   if (wheel?.[1] && wheel[2]) return { name: wheel[1], version: wheel[2] };
   const sdist = SDIST.exec(file);

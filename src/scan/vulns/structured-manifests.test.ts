@@ -203,3 +203,19 @@ describe('SBOMs', () => {
     );
   });
 });
+
+describe('hostile TOML', () => {
+  it('never throws on arbitrary or mutated text', () => {
+    const seed = '[project]\ndependencies = ["torch==2.0"]\n[[package]]\nname = "a"\nversion = "1"\n[tool.poetry.dependencies]\nx = "1.0"\n';
+    const mutated = fc.tuple(fc.nat(seed.length), fc.string({ maxLength: 6 })).map(([at, s]) => seed.slice(0, at) + s + seed.slice(at + 1));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), mutated), (text) => {
+        parsePyproject(text, 'p.toml');
+        parseTomlLock(text, 'p.lock', 'poetry-lock');
+        parseTomlLock(text, 'p.lock', 'pylock');
+      }),
+      { numRuns: 1000 },
+    );
+    expect(parsePyproject('a = '.concat('['.repeat(100_000)), 'deep.toml').errors).toHaveLength(1);
+  });
+});

@@ -21,7 +21,7 @@ export interface ZipLimits {
   maxDirectoryBytes: number;
 }
 
-const DEFAULTS: ZipLimits = { maxEntries: 4_000_000, maxDirectoryBytes: 1024 * 1024 * 1024 };
+const DEFAULTS: ZipLimits = { maxEntries: 4_000_000, maxDirectoryBytes: 256 * 1024 * 1024 };
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
