@@ -47,8 +47,11 @@ export function summarise(files: readonly FileScanResult[], durationMs: number):
 
 /** Exit-code facts of a run: something flagged (suspicious or malicious), something failed (error). */
 export function outcomeOf(files: readonly FileScanResult[]): { flagged: boolean; failed: boolean } {
+  // A file whose verdict is `error` can still carry a malicious or suspicious finding (a payload before the break,
+  // lock drift on a file that no longer parses): the exit code says both.
+  const flags = (f: FileScanResult): boolean => f.findings.some((x) => x.verdict === 'malicious' || x.verdict === 'suspicious');
   return {
-    flagged: files.some((f) => f.verdict === 'malicious' || f.verdict === 'suspicious'),
-    failed: files.some((f) => f.verdict === 'error'),
+    flagged: files.some((f) => f.verdict === 'malicious' || f.verdict === 'suspicious' || flags(f)),
+    failed: files.some((f) => f.verdict === 'error' || f.findings.some((x) => x.verdict === 'error')),
   };
 }
