@@ -35,6 +35,8 @@ export function sniffFormat(head: Buffer, size: number, name?: string): ScanForm
   if (isOnnx(head, size, lower.endsWith('.onnx'))) return 'onnx';
   if (looksLikePickle(head, size)) return 'pickle';
   if (lower.endsWith('.json') && isJsonObjectStart(head)) return 'json';
+  // A chat template kept beside the tokenizer (chat_template.jinja): the json scanner analyses it as a template.
+  if (lower.endsWith('.jinja')) return 'json';
   return 'unknown';
 }
 

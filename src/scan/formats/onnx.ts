@@ -90,8 +90,8 @@ interface State {
   ctx: ScanContext;
   steps: number;
   reports: number;
-  /** Domain → op types used by nodes (bounded). */
-  used: Map<string, Set<string>>;
+  /** Domain → op types used by nodes (bounded) and where the first such node is. */
+  used: Map<string, { ops: Set<string>; at: number }>;
   declared: Set<string>;
   /** `domain\0name` of functions defined in the model: nodes calling them need no native library. */
   localFunctions: Set<string>;
@@ -161,9 +161,9 @@ function nodeProto(r: ProtoReader, f: ProtoField, st: State): void {
     else rr.skip(g);
   });
   if (!STANDARD_DOMAINS.has(domain)) {
-    let ops = st.used.get(domain);
-    if (!ops && st.used.size < 1000) st.used.set(domain, (ops = new Set()));
-    if (ops && ops.size < 1000) ops.add(opType);
+    let use = st.used.get(domain);
+    if (!use && st.used.size < 1000) st.used.set(domain, (use = { ops: new Set(), at: f.at }));
+    if (use && use.ops.size < 1000) use.ops.add(opType);
   }
 }
 
@@ -258,12 +258,12 @@ function functionProto(r: ProtoReader, f: ProtoField, st: State): void {
 }
 
 function reportDomains(st: State): void {
-  for (const [domain, ops] of st.used) {
+  for (const [domain, { ops, at }] of st.used) {
     const native = [...ops].filter((op) => !st.localFunctions.has(`${domain}\0${op}`));
     if (native.length === 0) continue;
     const list = native.slice(0, 8).map((op) => printable(op, 40)).join(', ');
-    if (VENDOR_DOMAINS.has(domain)) report(st, ONNX_RULES['vendor-domain'], `nodes use ${printable(domain, 80)} operators (${list})`, 0);
-    else report(st, ONNX_RULES['custom-domain'], `nodes use operators from custom domain ${printable(domain, 80)} (${list})`, 0);
+    if (VENDOR_DOMAINS.has(domain)) report(st, ONNX_RULES['vendor-domain'], `nodes use ${printable(domain, 80)} operators (${list})`, at);
+    else report(st, ONNX_RULES['custom-domain'], `nodes use operators from custom domain ${printable(domain, 80)} (${list})`, at);
   }
   for (const domain of st.declared) {
     if (!STANDARD_DOMAINS.has(domain) && !VENDOR_DOMAINS.has(domain) && !st.used.has(domain)) {

@@ -222,13 +222,15 @@ export const DANGEROUS_FAMILIES: readonly DangerousFamily[] = [
     does: 'runs Python code',
     why: 'evaluates or compiles source or bytecode, or rebuilds functions from code objects',
     modules: [
-      'marshal', 'code', 'codeop', 'runpy', 'cloudpickle', 'timeit', 'trace', 'doctest', 'pdb', 'bdb', 'profile',
+      'marshal', 'codeop', 'runpy', 'cloudpickle', 'timeit', 'trace', 'doctest', 'pdb', 'bdb', 'profile',
       'cProfile', 'test', 'idlelib', 'lib2to3', 'IPython', 'ipykernel', '_xxsubinterpreters', '_interpreters',
       'interpreters', 'numpy.f2py', 'numpy.testing', 'numpy.distutils', 'pandas.core.computation', 'numexpr',
       'transformers.dynamic_module_utils', 'py_compile', 'compileall',
     ],
     names: [
       ...under('builtins', ['eval', 'exec', 'compile', 'execfile', 'breakpoint', '__build_class__']),
+      // the stdlib `code` module by name only: research projects often have a package called `code`
+      ...under('code', ['InteractiveInterpreter', 'InteractiveConsole', 'interact', 'compile_command']),
       ...under('types', ['CodeType', 'FunctionType', 'LambdaType', 'MethodType']),
       'typing.get_type_hints',
       'typing._eval_type',
@@ -250,7 +252,7 @@ export const DANGEROUS_FAMILIES: readonly DangerousFamily[] = [
     names: ['builtins.help', 'concurrent.futures.ProcessPoolExecutor'],
     exceptions: [
       'os.stat_result', 'os.terminal_size', 'os.times_result', 'os.uname_result', 'os.statvfs_result', 'uuid.UUID',
-      'uuid.SafeUUID',
+      'uuid.SafeUUID', 'platform.uname_result',
     ],
   },
   {

@@ -90,7 +90,7 @@ export function dtypeInfo(v: Value, depth = 0, budget = { visits: DTYPE_VISITS }
 }
 
 /** Whether a structured dtype's subarray base or fields hold objects (state: version, endian, subarray, names, fields…). */
-function nestedObject(state: Value[], depth: number, budget: { visits: number }): boolean | string {
+function nestedObject(state: readonly Value[], depth: number, budget: { visits: number }): boolean | string {
   const parts: Value[] = [];
   const sub = state[2];
   if (isSeq(sub, 'tuple') && sub.items.length >= 1) parts.push(sub.items[0]!);

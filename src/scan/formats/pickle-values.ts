@@ -1,6 +1,7 @@
 // Symbolic values of the pickle machine: enough to resolve callables, names, persistent ids, dtypes and array
 // shapes, never the Python objects themselves. Floats, long integers and large payloads are markers; bytes are a
 // region of the source (offset, length), read again only when a nested loader needs them.
+import type { ByteSource } from '../source.js';
 import type { GlobalJudgement } from './pickle-classify.js';
 
 /** Text longer than this (module names, keys) is kept as a length only. */
@@ -41,8 +42,8 @@ export interface CallV {
 
 export interface SeqV {
   readonly k: 'tuple' | 'list' | 'dict' | 'set';
-  /** Retained items (a dict keeps key, value, key, value…). */
-  readonly items: Value[];
+  /** Retained items (a dict keeps key, value, key, value…); NO_ITEMS until the first one is added. */
+  items: readonly Value[];
   /** Items (dict: pairs) added, retained or not. */
   n: number;
   /** False once an item was dropped (per-container or per-stream budget). */
@@ -73,6 +74,28 @@ export interface AtomV {
 export type PV = StrV | BytesV | GlobalV | CallV | SeqV | ExtV | PersidV | BigIntV | AtomV;
 /** A small integer is a plain number; everything else is tagged. */
 export type Value = number | PV;
+
+/**
+ * A counted string payload, decoded only when something asks for it (a STACK_GLOBAL name, a dict key of a joblib
+ * wrapper): most strings of a model pickle are dict keys nobody needs, and keeping offsets costs a few bytes each.
+ */
+export class SourceStr implements StrV {
+  readonly k = 'str' as const;
+
+  constructor(
+    private readonly src: ByteSource,
+    readonly off: number,
+    readonly len: number,
+    private readonly utf8: boolean,
+  ) {}
+
+  get s(): string | undefined {
+    return this.len <= MAX_TEXT ? this.src.read(this.off, this.len).toString(this.utf8 ? 'utf8' : 'latin1') : undefined;
+  }
+}
+
+/** The shared empty item list of new containers. */
+export const NO_ITEMS: readonly Value[] = Object.freeze([]);
 
 export const NONE: AtomV = Object.freeze({ k: 'none' });
 export const TRUE: AtomV = Object.freeze({ k: 'true' });

@@ -9,10 +9,12 @@ import { COMMON_RULES, type ScanRule } from '../rules.js';
 import { judgeGlobal } from './pickle-classify.js';
 import { MODULE_ALIASES, NESTED_BYTES_LOADERS } from './pickle-globals.js';
 import { isJoblibWrapper, joblibArray } from './pickle-layouts.js';
+import { Memo } from './pickle-memo.js';
 import { StreamReport } from './pickle-report.js';
 import { PICKLE_RULES } from './pickle-rules.js';
+import { OPCODE_NAMES, encodedText, escapeDecode, intValue, parseIntText, rawUnicodeDecode } from './pickle-text.js';
 import {
-  ARRAY, BUFFER, FALSE, FLOAT, MAX_TEXT, NONE, TRUE, UNKNOWN,
+  ARRAY, BUFFER, FALSE, FLOAT, MAX_TEXT, NO_ITEMS, NONE, SourceStr, TRUE, UNKNOWN,
   describe, globalName, isCall, isGlobal, isSeq, isStr,
   type CallV, type GlobalV, type PersidV, type SeqV, type StrV, type Value,
 } from './pickle-values.js';
@@ -24,9 +26,6 @@ const MAX_STACK = 1 << 20;
 /** Items kept per list/dict/set, and per stream in all of them together; the rest is only counted. */
 const MAX_CONTAINER_ITEMS = 1 << 16;
 const MAX_RETAINED_ITEMS = 1 << 18;
-/** Strings longer than SHORT_TEXT are decoded only while this many bytes of text remain for the stream. */
-const SHORT_TEXT = 256;
-const TEXT_BUDGET = 32 << 20;
 /** Distinct byte regions handed to nested scans per stream. */
 const MAX_NESTED = 64;
 const MAX_PERSISTENT_IDS = 1 << 20;
@@ -56,7 +55,7 @@ export interface MachineOptions {
   /** Shared with an enclosing stream (joblib object arrays are pickles inside the stream). */
   report?: StreamReport;
   /** Start from another machine's state (a probe of another reading of the same bytes). */
-  fork?: { stack: Value[]; marks: number[]; memo: Map<number, Value> };
+  fork?: { stack: Value[]; marks: number[]; memo: Memo };
   /** Opcode budget when lower than the configured limit. */
   maxOps?: number;
   /** A read window to start from (the previous stream's), so that many tiny streams do not each read afresh. */
@@ -92,76 +91,6 @@ class Break {
   ) {}
 }
 
-const OPCODE_NAMES: Record<number, string> = {
-  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT', 0x4a: 'BININT',
-  0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID', 0x51: 'BINPERSID', 0x52: 'REDUCE',
-  0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x56: 'UNICODE', 0x58: 'BINUNICODE', 0x61: 'APPEND',
-  0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x7d: 'EMPTY_DICT', 0x65: 'APPENDS', 0x67: 'GET', 0x68: 'BINGET',
-  0x69: 'INST', 0x6a: 'LONG_BINGET', 0x6c: 'LIST', 0x5d: 'EMPTY_LIST', 0x6f: 'OBJ', 0x70: 'PUT', 0x71: 'BINPUT',
-  0x72: 'LONG_BINPUT', 0x73: 'SETITEM', 0x74: 'TUPLE', 0x29: 'EMPTY_TUPLE', 0x75: 'SETITEMS', 0x47: 'BINFLOAT',
-  0x80: 'PROTO', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x85: 'TUPLE1', 0x86: 'TUPLE2',
-  0x87: 'TUPLE3', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x8a: 'LONG1', 0x8b: 'LONG4', 0x42: 'BINBYTES',
-  0x43: 'SHORT_BINBYTES', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET',
-  0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX', 0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME',
-  0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
-};
-
-/** Whether `op` is an opcode of some protocol (for deciding if trailing bytes could start a stream). */
-export function isOpcode(op: number): boolean {
-  return OPCODE_NAMES[op] !== undefined;
-}
-
-const DECIMAL = /^[+-]?[0-9]+$/;
-const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
-
-function parseIntText(text: string): number | bigint | undefined {
-  const t = text.trim().replace(/_/g, '');
-  if (DECIMAL.test(t)) return t.length <= 15 ? Number(t) : BigInt(t);
-  if (HEX.test(t)) {
-    const neg = t.startsWith('-');
-    const v = BigInt(t.replace(/^[+-]/, ''));
-    return neg ? -v : v;
-  }
-  return undefined;
-}
-
-function intValue(v: number | bigint): Value {
-  if (typeof v === 'number') return v;
-  if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
-  return { k: 'bigint', v: v >= -(1n << 127n) && v < 1n << 127n ? v : undefined };
-}
-
-/** Python's codecs.escape_decode for protocol-0 STRING bodies (enough to recover names). */
-function escapeDecode(s: string): string {
-  if (!s.includes('\\')) return s;
-  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv\n])/g, (_m, e: string) => {
-    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
-    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
-    const map: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
-    return map[e] ?? e;
-  });
-}
-
-/** Python's raw-unicode-escape decoding for protocol-0 UNICODE bodies (latin-1 plus \uXXXX and \UXXXXXXXX). */
-function rawUnicodeDecode(s: string): string {
-  if (!s.includes('\\')) return s;
-  return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_m, e: string) => {
-    const cp = parseInt(e.slice(1), 16);
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : _m;
-  });
-}
-
-/** The bytes of `_codecs.encode(text, 'latin1')` (numpy's way of pickling bytes) when the text is known. */
-function encodedText(v: CallV): Buffer | undefined {
-  if (!isGlobal(v.fn) || !/^_?codecs\.encode$/.test(`${v.fn.module}.${v.fn.name}`) || !isSeq(v.args, 'tuple')) return undefined;
-  const [text, encoding] = v.args.items;
-  if (!isStr(text) || text.s === undefined) return undefined;
-  const enc = isStr(encoding) ? (encoding.s ?? '').toLowerCase().replace(/[-_ ]/g, '') : 'utf8';
-  if (enc === 'latin1' || enc === 'iso88591' || enc === 'l1') return Buffer.from(text.s, 'latin1');
-  if (enc === 'utf8' || enc === 'ascii') return Buffer.from(text.s, 'utf8');
-  return undefined;
-}
-
 export class PickleMachine {
   private win: Buffer = Buffer.alloc(0);
   private ws = 0;
@@ -171,11 +100,10 @@ export class PickleMachine {
   private readonly stack: Value[];
   private readonly marks: number[];
   private fence: number;
-  private readonly memo: Map<number, Value>;
+  private readonly memo: Memo;
   private frameEnd = Infinity;
   private ops = 0;
   private retained = 0;
-  private textBudget = TEXT_BUDGET;
   private readonly report: StreamReport;
   private readonly nested: NestedJob[] = [];
   private readonly nestedSeen = new Set<string>();
@@ -194,7 +122,7 @@ export class PickleMachine {
     this.report = opts.report ?? new StreamReport();
     this.stack = opts.fork?.stack ?? [];
     this.marks = opts.fork?.marks ?? [];
-    this.memo = opts.fork?.memo ?? new Map();
+    this.memo = opts.fork?.memo ?? new Memo();
     this.fence = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
     if (opts.window) {
       this.win = opts.window.buf;
@@ -321,18 +249,11 @@ export class PickleMachine {
     }
   }
 
-  /** A counted text payload at pos. */
+  /** A counted text payload at pos: skipped now, decoded if a name or key is ever needed from it. */
   private text(len: number, at: number, what: string, enc: 'utf8' | 'latin1'): StrV {
-    if (len <= MAX_TEXT && (len <= SHORT_TEXT || this.textBudget >= len)) {
-      this.fill(len, at, what);
-      const rel = this.pos - this.ws;
-      const s = this.win.toString(enc, rel, rel + len);
-      this.pos += len;
-      if (len > SHORT_TEXT) this.textBudget -= len;
-      return { k: 'str', s, len };
-    }
+    const off = this.pos;
     this.skip(len, at, what);
-    return { k: 'str', s: undefined, len };
+    return new SourceStr(this.src, off, len, enc === 'utf8');
   }
 
   // --- stack ---------------------------------------------------------------------------------------------------
@@ -403,7 +324,9 @@ export class PickleMachine {
         const count = to - from;
         target.n += target.k === 'dict' ? count >> 1 : count;
         if (target.complete && target.items.length + count <= MAX_CONTAINER_ITEMS && this.retained + count <= MAX_RETAINED_ITEMS) {
-          for (let i = from; i < to; i++) target.items.push(this.stack[i]!);
+          const items = target.items === NO_ITEMS ? [] : (target.items as Value[]);
+          for (let i = from; i < to; i++) items.push(this.stack[i]!);
+          target.items = items;
           this.retained += count;
         } else {
           target.complete = false;
@@ -542,7 +465,7 @@ export class PickleMachine {
     const fork = {
       stack: this.stack.slice(),
       marks: this.marks.slice(),
-      memo: this.memo.size <= PROBE_MEMO_COPY ? new Map(this.memo) : new Map<number, Value>(),
+      memo: this.memo.size <= PROBE_MEMO_COPY ? this.memo.copy() : new Memo(),
     };
     const report = new StreamReport();
     const start = this.pos;
@@ -687,7 +610,7 @@ export class PickleMachine {
           this.peek(at);
           break;
         case 0x29: // EMPTY_TUPLE
-          this.push({ k: 'tuple', items: [], n: 0, complete: true }, at);
+          this.push({ k: 'tuple', items: NO_ITEMS, n: 0, complete: true }, at);
           break;
         case 0x85: // TUPLE1
         case 0x86: // TUPLE2
@@ -711,13 +634,13 @@ export class PickleMachine {
           break;
         }
         case 0x5d: // EMPTY_LIST
-          this.push({ k: 'list', items: [], n: 0, complete: true }, at);
+          this.push({ k: 'list', items: NO_ITEMS, n: 0, complete: true }, at);
           break;
         case 0x7d: // EMPTY_DICT
-          this.push({ k: 'dict', items: [], n: 0, complete: true }, at);
+          this.push({ k: 'dict', items: NO_ITEMS, n: 0, complete: true }, at);
           break;
         case 0x8f: // EMPTY_SET
-          this.push({ k: 'set', items: [], n: 0, complete: true }, at);
+          this.push({ k: 'set', items: NO_ITEMS, n: 0, complete: true }, at);
           break;
         case 0x61: { // APPEND
           const n = this.stack.length;

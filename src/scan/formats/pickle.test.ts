@@ -495,7 +495,8 @@ describe('pickle scanner: limits and hostile input', () => {
     expect((await scan(rest)).findings).toEqual([]);
     expect((await scan(bytes(PROTO(2), 'T', i32(-1), STOP))).rules).toEqual(['scan.malformed']);
     expect((await scan(bytes(PROTO(2), bytes(0x8b, i32(-5)), STOP))).rules).toEqual(['scan.malformed']);
-    expect((await scan(bytes(PROTO(2), bytes(0x8e, u64(2 ** 60)), STOP))).rules).toEqual(['scan.truncated']);
+    expect((await scan(bytes(PROTO(2), bytes(0x8e, u64(2 ** 40)), STOP))).rules).toEqual(['scan.truncated']);
+    expect((await scan(bytes(PROTO(2), bytes(0x8e, u64(2 ** 60)), STOP))).rules).toEqual(['scan.malformed']);
   });
 
   it('reads text arguments that cross read windows, and bounds very long lines', async () => {

@@ -73,6 +73,7 @@ function sameConst(a: Const, b: Const): boolean {
 export function lift(args: readonly Val[], f: (cs: Const[]) => Const | undefined, built: boolean): Val {
   let unknown = args.some((a) => a.unknown);
   const isBuilt = built || args.some((a) => a.built);
+  if (args.length > MAX_ITEMS) return isBuilt ? UNKNOWN_BUILT : UNKNOWN;
   const out: Const[] = [];
   let combos: Const[][] = [[]];
   for (const a of args) {

@@ -24,7 +24,7 @@ export function tensorBytes(t: GgufTensor): number {
   return (t.dims.reduce((a, b) => a * b, 1) / block) * size;
 }
 
-export function writeGguf(opts: { version?: number; kv?: [string, GgufValue][]; tensors?: GgufTensor[]; alignment?: number; bigEndian?: boolean; trailing?: number; tensorCount?: number; kvCount?: number }): Buffer {
+export function writeGguf(opts: { version?: number; kv?: [string, GgufValue][]; tensors?: GgufTensor[]; alignment?: number; bigEndian?: boolean; trailing?: number; tensorCount?: number; kvCount?: number; /** false: stop after the header padding. */ data?: boolean }): Buffer {
   const version = opts.version ?? 3;
   const be = opts.bigEndian ?? false;
   const v1 = version === 1;
@@ -103,6 +103,7 @@ export function writeGguf(opts: { version?: number; kv?: [string, GgufValue][]; 
   }
   const header = Buffer.concat(parts);
   const dataStart = Math.ceil(header.length / alignment) * alignment;
+  if (opts.data === false) return Buffer.concat([header, Buffer.alloc(dataStart - header.length)]);
   const dataEnd = Math.max(0, ...layout.map((l) => Math.ceil((l.offset + l.bytes) / alignment) * alignment));
   return Buffer.concat([header, Buffer.alloc(dataStart - header.length + dataEnd + (opts.trailing ?? 0))]);
 }
