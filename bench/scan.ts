@@ -1,9 +1,13 @@
 // `npm run bench:scan`: speed and memory of Bulwark's model-file scanner on large files it generates itself — a
 // 45 MB pickle of five million floats (protocols 2 and 4) and a 1 GiB PyTorch zip — each scanned in a fresh child
-// process so the peak RSS is that case's alone; picklescan side by side when it is installed; and the verdicts on a
-// labelled corpus (index.csv with a `label` column). Writes bench/results/scan.json (scan-quick.json with --quick).
+// process so the peak RSS is that case's alone; and the verdicts on a labelled corpus (index.csv with a `label`
+// column). The peer picklescan runs side by side on the same files and corpus, as its command line in a fresh Python
+// process per run (wall time, peak RSS by GNU time), when BULWARK_BENCH_PICKLESCAN names a folder holding the
+// `picklescan` package (default /tmp/picklescan-peer/src when present) or picklescan is installed; skipped otherwise.
+// Writes bench/results/scan.json (scan-quick.json with --quick).
 // Flags: --quick (1M floats, 128 MiB zip), --runs N (default 3), --corpus DIR (default
-// ../shared/datasets/model-files/picklescan when present), --keep (leave the generated files).
+// ../shared/datasets/model-files/picklescan when present), --keep (leave the generated files),
+// --peer-timeout S (cap of one picklescan run, default 120), --peer-runs N (picklescan runs per file, default --runs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +19,8 @@ import { scanFile } from '../src/scan/scanner.js';
 import type { FileScanResult, Verdict } from '../src/scan/types.js';
 import type { ChildResult } from './lib/scan-child.js';
 import { writeFloatListPickle, writeTorchZip } from './lib/scan-files.js';
+import { findPicklescanPeer, outcome, runPicklescan, runPicklescanMany } from './lib/scan-peer.js';
+import type { PicklescanOutcome, PicklescanPeer, PicklescanRun } from './lib/scan-peer.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -29,6 +35,8 @@ const FLOATS = QUICK ? 1_000_000 : 5_000_000;
 const ZIP_BYTES = QUICK ? 128 << 20 : 1 << 30;
 const DEFAULT_CORPUS = resolve(ROOT, '..', 'shared', 'datasets', 'model-files', 'picklescan');
 const CORPUS = option('--corpus') ?? (existsSync(join(DEFAULT_CORPUS, 'index.csv')) ? DEFAULT_CORPUS : undefined);
+const PEER_TIMEOUT_MS = Math.max(1, Number(option('--peer-timeout') ?? 120)) * 1000;
+const PEER_RUNS = Math.max(1, Number(option('--peer-runs') ?? RUNS));
 
 /** The figure the issue quotes for picklescan on the 45 MB pickle: not measured here. */
 const PICKLESCAN_PUBLISHED = { seconds: 6.1, maxRssMiB: 688, file: '45 MB pickle of five million floats' };
@@ -42,8 +50,9 @@ interface CaseResult {
   format: string;
   findings: number;
   rules: string[];
-  /** Median of the runs. */
+  /** Median of the runs: scanFile alone (in the child), and the child process from spawn to exit. */
   ms: number;
+  wallMs: number;
   mbPerSecond: number;
   /** Peak RSS, the largest over the runs, and the RSS of the child before it scanned (module loading, runtime). */
   maxRssMiB: number;
@@ -52,12 +61,19 @@ interface CaseResult {
 
 interface PeerCase {
   name: string;
-  ms: number;
-  mbPerSecond: number;
-  maxRssMiB: number;
-  infected: number;
-  globals: number;
-  scanError: boolean;
+  bytes: number;
+  /** Runs made (fewer than asked when one timed out: the case stops there). */
+  runs: number;
+  timedOut: boolean;
+  /** Median process wall time of the completed runs (interpreter start, imports, scan); null when none completed. */
+  wallMs: number | null;
+  mbPerSecond: number | null;
+  /** Peak RSS, the largest over the completed runs. */
+  maxRssMiB: number | null;
+  exitCode: number | null;
+  outcome: PicklescanOutcome;
+  dangerousGlobals?: number;
+  allWallMs: number[];
 }
 
 const median = (xs: number[]) => {
@@ -108,18 +124,21 @@ async function bundleChild(): Promise<string[]> {
   }
 }
 
-function runChild(command: string[], file: string): ChildResult {
+function runChild(command: string[], file: string): ChildResult & { wallMs: number } {
   const [exe, ...rest] = command;
+  const started = performance.now();
   const r = spawnSync(exe!, [...rest, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const wallMs = performance.now() - started;
   if (r.status !== 0) throw new Error(`scan child failed on ${file} (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as ChildResult;
+  return { ...(JSON.parse(line) as ChildResult), wallMs };
 }
 
 function measure(command: string[], name: string, file: string, bytes: number): CaseResult {
   const results = Array.from({ length: RUNS }, () => runChild(command, file));
   const first = results[0]!;
   const ms = median(results.map((r) => r.ms));
+  const wallMs = median(results.map((r) => r.wallMs));
   return {
     name,
     file,
@@ -130,42 +149,38 @@ function measure(command: string[], name: string, file: string, bytes: number): 
     findings: first.findings,
     rules: first.rules,
     ms: Math.round(ms * 10) / 10,
+    wallMs: Math.round(wallMs * 10) / 10,
     mbPerSecond: mbps(bytes, ms),
     maxRssMiB: mib(Math.max(...results.map((r) => r.maxRssKiB))),
     rssBeforeMiB: mib(median(results.map((r) => r.rssBeforeKiB))),
   };
 }
 
-/** A Python with picklescan importable, or why there is none. */
-function findPicklescan(): { python: string; version: string } | { skipped: string } {
-  const tried: string[] = [];
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const r = spawnSync(python, ['-c', 'import importlib.metadata as m, picklescan; print(m.version("picklescan"))'], { encoding: 'utf8' });
-    if (r.status === 0) return { python, version: r.stdout.trim() };
-    tried.push(r.error ? `${python}: ${r.error.message}` : `${python}: not installed`);
+/** PEER_RUNS runs of picklescan's CLI on one file; a run that hits the timeout ends the case (the time is the result). */
+async function measurePicklescan(peer: PicklescanPeer, name: string, file: string, bytes: number): Promise<PeerCase> {
+  const runs: PicklescanRun[] = [];
+  for (let i = 0; i < PEER_RUNS; i++) {
+    const r = await runPicklescan(peer, file, PEER_TIMEOUT_MS);
+    runs.push(r);
+    if (r.timedOut) break;
   }
-  return { skipped: `picklescan is not installed (${tried.join('; ')}) and PyPI is not reachable from this machine to install it` };
-}
-
-const PICKLESCAN_CHILD = `
-import json, resource, sys, time
-from picklescan.scanner import scan_file_path
-t = time.perf_counter()
-r = scan_file_path(sys.argv[1])
-ms = (time.perf_counter() - t) * 1000
-print(json.dumps({"ms": ms, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "infected": r.infected_files, "globals": len(r.globals), "scanError": bool(r.scan_err)}))
-`;
-
-function measurePicklescan(python: string, name: string, file: string, bytes: number): PeerCase {
-  const runs = Array.from({ length: RUNS }, () => {
-    const r = spawnSync(python, ['-c', PICKLESCAN_CHILD, file], { encoding: 'utf8', maxBuffer: 16 << 20 });
-    if (r.status !== 0) throw new Error(`picklescan failed on ${file}: ${r.stderr.slice(0, 2000)}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { ms: number; maxRssKiB: number; infected: number; globals: number; scanError: boolean };
-  });
-  const ms = median(runs.map((r) => r.ms));
+  const done = runs.filter((r) => !r.timedOut);
   const last = runs[runs.length - 1]!;
-  return { name, ms: Math.round(ms), mbPerSecond: mbps(bytes, ms), maxRssMiB: mib(Math.max(...runs.map((r) => r.maxRssKiB))), infected: last.infected, globals: last.globals, scanError: last.scanError };
+  const wallMs = done.length ? median(done.map((r) => r.wallMs)) : null;
+  const rss = done.map((r) => r.maxRssKiB).filter((k): k is number => k !== null);
+  return {
+    name,
+    bytes,
+    runs: runs.length,
+    timedOut: last.timedOut,
+    wallMs: wallMs === null ? null : Math.round(wallMs),
+    mbPerSecond: wallMs === null ? null : mbps(bytes, wallMs),
+    maxRssMiB: rss.length ? mib(Math.max(...rss)) : null,
+    exitCode: last.exitCode,
+    outcome: outcome(last),
+    ...(last.dangerousGlobals !== undefined ? { dangerousGlobals: last.dangerousGlobals } : {}),
+    allWallMs: runs.map((r) => Math.round(r.wallMs)),
+  };
 }
 
 // ---------------------------------------------------------------- corpus
@@ -236,7 +251,78 @@ async function runCorpus(dir: string): Promise<{ dir: string; files: number; ms:
   return { dir, files: rows.length, ms: Math.round(performance.now() - started), labels: [...byLabel.values()].sort((a, b) => a.label.localeCompare(b.label)) };
 }
 
+interface PeerLabelStats {
+  label: string;
+  total: number;
+  /** Exit 1: dangerous globals found. */
+  dangerous: number;
+  /** Exit 0. */
+  clean: number;
+  /** Exit 2 (scan error or unhandled exception), and those of them that had reported dangerous globals first. */
+  error: number;
+  errorWithDangerous: number;
+  timeout: number;
+  misses: { file: string; outcome: PicklescanOutcome; exitCode: number | null; dangerousGlobals?: number; tail: string }[];
+}
+
+/** The same goals as goalMet, on picklescan's exit code: 1 counts as caught/flagged, 2 as an error. */
+function peerGoalMet(label: string, o: PicklescanOutcome): boolean {
+  if (label === 'malicious') return o === 'dangerous';
+  if (label.startsWith('benign')) return o === 'clean' || (label.includes('encrypted') && o !== 'dangerous');
+  if (label.includes('malformed')) return o !== 'clean';
+  return true;
+}
+
+async function runPeerCorpus(peer: PicklescanPeer, dir: string): Promise<{ dir: string; files: number; mode: string; ms: number; labels: PeerLabelStats[] } | { dir: string; skipped: string }> {
+  const index = join(dir, 'index.csv');
+  if (!existsSync(index)) return { dir, skipped: 'no index.csv' };
+  const rows = parseCsv(readFileSync(index, 'utf8'));
+  const byLabel = new Map<string, PeerLabelStats>();
+  const started = performance.now();
+  // Verdicts only: picklescan.cli.main() per file in one Python process; a process per file if that driver fails.
+  const jobs = rows.filter((row) => row['file']).map((row) => ({ file: row['file']!, label: row['label'] ?? 'unlabelled' }));
+  let mode = 'one Python process, picklescan.cli.main() with -p FILE per file (its return value is the exit code)';
+  let results = await runPicklescanMany(peer, jobs.map((j) => join(dir, j.file)), PEER_TIMEOUT_MS);
+  if (!results || results.length !== jobs.length) {
+    mode = 'one picklescan process per file (the single-process driver failed)';
+    results = [];
+    for (const j of jobs) results.push(await runPicklescan(peer, join(dir, j.file), PEER_TIMEOUT_MS));
+  }
+  for (const [i, { file, label }] of jobs.entries()) {
+    const r = results[i]!;
+    const o = outcome(r);
+    let s = byLabel.get(label);
+    if (!s) byLabel.set(label, (s = { label, total: 0, dangerous: 0, clean: 0, error: 0, errorWithDangerous: 0, timeout: 0, misses: [] }));
+    s.total++;
+    s[o]++;
+    if (o === 'error' && (r.dangerousGlobals ?? 0) > 0) s.errorWithDangerous++;
+    if (!peerGoalMet(label, o)) {
+      s.misses.push({ file, outcome: o, exitCode: r.exitCode, ...(r.dangerousGlobals !== undefined ? { dangerousGlobals: r.dangerousGlobals } : {}), tail: r.tail });
+    }
+  }
+  return { dir, files: rows.length, mode, ms: Math.round(performance.now() - started), labels: [...byLabel.values()].sort((a, b) => a.label.localeCompare(b.label)) };
+}
+
 // ---------------------------------------------------------------- main
+
+const bulwarkGoal = (l: LabelStats) =>
+  l.label === 'malicious'
+    ? `caught ${l.malicious}/${l.total}`
+    : l.label.startsWith('benign')
+      ? `flagged ${l.malicious + l.suspicious}/${l.total}`
+      : l.label.includes('malformed')
+        ? `errors ${l.error}/${l.total}, clean ${l.clean}`
+        : '';
+
+const peerGoal = (l: PeerLabelStats) =>
+  l.label === 'malicious'
+    ? `caught ${l.dangerous}/${l.total}`
+    : l.label.startsWith('benign')
+      ? `flagged ${l.dangerous}/${l.total}, errors ${l.error}`
+      : l.label.includes('malformed')
+        ? `errors ${l.error}/${l.total}, clean ${l.clean}`
+        : '';
+
 
 const table = (header: string[], rows: (string | number)[][]) => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
@@ -263,30 +349,108 @@ try {
   const child = await bundleChild();
   const cases = files.map((f) => measure(child, f.name, f.file, f.bytes));
 
-  const peerFound = findPicklescan();
+  const corpus = CORPUS ? await runCorpus(CORPUS) : undefined;
+
+  const peerFound = findPicklescanPeer();
+  const peerCases: PeerCase[] = [];
+  let peerCorpus: Awaited<ReturnType<typeof runPeerCorpus>> | undefined;
+  if (!('skipped' in peerFound)) {
+    console.log(`picklescan from ${peerFound.packageDir}: ${PEER_RUNS} runs per file (cap ${PEER_TIMEOUT_MS / 1000} s a run) ...`);
+    for (const f of files) {
+      const c = await measurePicklescan(peerFound, f.name, f.file, f.bytes);
+      console.log(`  ${f.name}: ${c.timedOut ? 'timeout' : `${c.wallMs} ms`} [${c.allWallMs.join(', ')}]`);
+      peerCases.push(c);
+    }
+    if (CORPUS) peerCorpus = await runPeerCorpus(peerFound, CORPUS);
+  }
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const sideBySide = peerCases.map((p, i) => {
+    const b = cases[i]!;
+    return {
+      name: p.name,
+      bulwarkWallMs: b.wallMs,
+      bulwarkScanMs: b.ms,
+      picklescanWallMs: p.wallMs,
+      picklescanTimedOut: p.timedOut,
+      /** Bulwark wall time / picklescan wall time (both: a fresh process, spawn to exit); null when picklescan timed out. */
+      timeRatio: p.wallMs ? round3(b.wallMs / p.wallMs) : null,
+      bulwarkMaxRssMiB: b.maxRssMiB,
+      picklescanMaxRssMiB: p.maxRssMiB,
+      /** Bulwark peak RSS / picklescan peak RSS. */
+      rssRatio: p.maxRssMiB ? round3(b.maxRssMiB / p.maxRssMiB) : null,
+    };
+  });
   const peer =
     'skipped' in peerFound
       ? { name: 'picklescan', skipped: peerFound.skipped, published: PICKLESCAN_PUBLISHED }
-      : { name: 'picklescan', version: peerFound.version, cases: files.slice(1, 3).map((f) => measurePicklescan(peerFound.python, f.name, f.file, f.bytes)), published: PICKLESCAN_PUBLISHED };
-
-  const corpus = CORPUS ? await runCorpus(CORPUS) : undefined;
+      : {
+          name: 'picklescan',
+          version: peerFound.version,
+          ...(peerFound.commit ? { commit: peerFound.commit } : {}),
+          source: peerFound.pythonPath ? `source tree on PYTHONPATH (${peerFound.pythonPath})` : 'installed package',
+          python: `${peerFound.python} ${peerFound.pythonVersion}`,
+          command: [peerFound.python, ...peerFound.invocation.map((a) => (a.includes(' ') ? JSON.stringify(a) : a)), '-p', 'FILE'].join(' '),
+          ...(peerFound.invocationNote ? { invocationNote: peerFound.invocationNote } : {}),
+          ...(peerFound.provenance ? { provenance: peerFound.provenance } : {}),
+          treeSha256: peerFound.treeSha256,
+          measured: `process wall time from spawn to exit (interpreter start, imports, scan), median of ${PEER_RUNS} runs; peak RSS by ${peerFound.rssMethod}, largest over the runs; a run is killed after ${PEER_TIMEOUT_MS / 1000} s`,
+          cases: peerCases,
+          sideBySide,
+          corpus: peerCorpus && 'labels' in peerCorpus ? { ...peerCorpus, dir: peerCorpus.dir === DEFAULT_CORPUS ? '../shared/datasets/model-files/picklescan' : peerCorpus.dir } : peerCorpus,
+          published: PICKLESCAN_PUBLISHED,
+        };
 
   // ---- report
   console.log('\nBulwark scanFile, one child process per run (median time, peak RSS over runs):');
   console.log(
     table(
-      ['case', 'size MB', 'verdict', 'findings', 'ms', 'MB/s', 'peak RSS MiB', 'RSS before MiB'],
-      cases.map((c) => [c.name, Math.round(c.bytes / 1e5) / 10, c.verdict, c.findings, c.ms, c.mbPerSecond, c.maxRssMiB, c.rssBeforeMiB]),
+      ['case', 'size MB', 'verdict', 'findings', 'ms', 'wall ms', 'MB/s', 'peak RSS MiB', 'RSS before MiB'],
+      cases.map((c) => [c.name, Math.round(c.bytes / 1e5) / 10, c.verdict, c.findings, c.ms, c.wallMs, c.mbPerSecond, c.maxRssMiB, c.rssBeforeMiB]),
     ),
   );
-  if ('skipped' in peer) {
-    console.log(`\npicklescan: skipped — ${peer.skipped}.`);
+  console.log('  (ms: scanFile alone inside the child; wall ms: the child process from spawn to exit, node start and module loading included)');
+  if ('skipped' in peerFound) {
+    console.log(`\npicklescan: skipped — ${peerFound.skipped}.`);
   } else {
-    console.log(`\npicklescan ${peer.version}, same files, same machine:`);
-    console.log(table(['case', 'ms', 'MB/s', 'peak RSS MiB', 'infected', 'globals'], peer.cases.map((c) => [c.name, c.ms, c.mbPerSecond, c.maxRssMiB, c.infected, c.globals])));
+    console.log(`\npicklescan ${peerFound.version}${peerFound.commit ? ` (scanner.py @ ${peerFound.commit.slice(0, 12)})` : ''}, Python ${peerFound.pythonVersion}, same files, same machine:`);
+    console.log(`  command: ${'command' in peer ? peer.command : ''}`);
+    if (peerFound.invocationNote) console.log(`  note: ${peerFound.invocationNote}`);
+    console.log(
+      table(
+        ['case', 'size MB', 'exit', 'outcome', 'dangerous', 'runs', 'wall ms', 'MB/s', 'peak RSS MiB', 'each run ms'],
+        peerCases.map((c) => [
+          c.name,
+          Math.round(c.bytes / 1e5) / 10,
+          c.exitCode ?? '-',
+          c.outcome,
+          c.dangerousGlobals ?? '-',
+          c.runs,
+          c.wallMs ?? `>${PEER_TIMEOUT_MS}`,
+          c.mbPerSecond ?? '-',
+          c.maxRssMiB ?? '-',
+          c.allWallMs.join(' / '),
+        ]),
+      ),
+    );
+    console.log('\nside by side (wall time of a fresh process per run, median; peak RSS; ratio = Bulwark / picklescan):');
+    console.log(
+      table(
+        ['case', 'Bulwark ms', 'picklescan ms', 'time B/p', 'picklescan/Bulwark', 'Bulwark MiB', 'picklescan MiB', 'RSS B/p'],
+        sideBySide.map((r) => [
+          r.name,
+          r.bulwarkWallMs,
+          r.picklescanWallMs ?? `>${PEER_TIMEOUT_MS} (timeout)`,
+          r.timeRatio ?? '-',
+          r.picklescanWallMs ? `${(r.picklescanWallMs / r.bulwarkWallMs).toFixed(1)}x` : `>${(PEER_TIMEOUT_MS / r.bulwarkWallMs).toFixed(1)}x`,
+          r.bulwarkMaxRssMiB,
+          r.picklescanMaxRssMiB ?? '-',
+          r.rssRatio ?? '-',
+        ]),
+      ),
+    );
   }
   console.log(
-    `Reference, NOT measured here (quoted in issue 6): picklescan took ${PICKLESCAN_PUBLISHED.seconds} s and ${PICKLESCAN_PUBLISHED.maxRssMiB} MB on a ${PICKLESCAN_PUBLISHED.file}.`,
+    `\nReference, NOT measured here (quoted in issue 6): picklescan took ${PICKLESCAN_PUBLISHED.seconds} s and ${PICKLESCAN_PUBLISHED.maxRssMiB} MB on a ${PICKLESCAN_PUBLISHED.file}.`,
   );
   const p4case = cases[2]!;
   if (!QUICK) {
@@ -300,23 +464,34 @@ try {
     console.log(
       table(
         ['label', 'total', 'malicious', 'suspicious', 'error', 'clean', 'goal'],
-        corpus.labels.map((l) => {
-          const goal =
-            l.label === 'malicious'
-              ? `caught ${l.malicious}/${l.total}`
-              : l.label.startsWith('benign')
-                ? `flagged ${l.malicious + l.suspicious}/${l.total}`
-                : l.label.includes('malformed')
-                  ? `errors ${l.error}/${l.total}, clean ${l.clean}`
-                  : '';
-          return [l.label, l.total, l.malicious, l.suspicious, l.error, l.clean, goal];
-        }),
+        corpus.labels.map((l) => [l.label, l.total, l.malicious, l.suspicious, l.error, l.clean, bulwarkGoal(l)]),
       ),
     );
     for (const l of corpus.labels) for (const m of l.misses) console.log(`  miss (${l.label}): ${m.file} → ${m.verdict} [${m.rules.join(', ')}]`);
-  } else if (corpus) {
+  }
+  if (peerCorpus && 'labels' in peerCorpus) {
+    console.log(`\npicklescan on the same corpus: ${peerCorpus.files} files in ${peerCorpus.ms} ms, ${peerCorpus.mode} (exit 1 = dangerous globals, 2 = scan error, 0 = clean):`);
+    const bulwarkBy = new Map(corpus && 'labels' in corpus ? corpus.labels.map((l) => [l.label, l] as const) : []);
+    console.log(
+      table(
+        ['label', 'total', 'exit 1', 'exit 2', '2 w/ dangerous', 'exit 0', 'timeout', 'picklescan goal', 'Bulwark goal'],
+        peerCorpus.labels.map((l) => {
+          const b = bulwarkBy.get(l.label);
+          return [l.label, l.total, l.dangerous, l.error, l.errorWithDangerous, l.clean, l.timeout, peerGoal(l), b ? bulwarkGoal(b) : '-'];
+        }),
+      ),
+    );
+    const misses = peerCorpus.labels.flatMap((l) => l.misses.map((m) => ({ label: l.label, ...m })));
+    for (const m of misses.slice(0, 40)) {
+      console.log(`  picklescan miss (${m.label}): ${m.file} → exit ${m.exitCode ?? '-'} (${m.outcome}${m.dangerousGlobals ? `, ${m.dangerousGlobals} dangerous globals` : ''})`);
+    }
+    if (misses.length > 40) console.log(`  ... ${misses.length - 40} more in the JSON`);
+  } else if (peerCorpus) {
+    console.log(`\npicklescan corpus: skipped (${peerCorpus.skipped})`);
+  }
+  if (corpus && !('labels' in corpus)) {
     console.log(`\ncorpus ${corpus.dir}: skipped (${corpus.skipped})`);
-  } else {
+  } else if (!corpus) {
     console.log('\ncorpus: none (pass --corpus DIR with an index.csv)');
   }
 
