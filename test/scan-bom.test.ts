@@ -4,17 +4,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerBomCommand } from '../src/cli/bom.js';
-import type { CommandContext } from '../src/cli/command-context.js';
 import { registerVerifyCommands } from '../src/cli/verify.js';
-import { createRegistry } from '../src/gateway/detector-api/registry.js';
 import { validateBom } from '../src/scan/bom-schema.js';
 import { buildBom } from '../src/scan/bom.js';
 import { parseBundle } from '../src/scan/signing/bundle.js';
 import { gguf, MODEL_CARD, safetensors, writeModelCollection, writeTree } from '../src/scan/testdata/bom-fixtures.js';
+import { runCommand, type CommandRun } from './fixtures/run-command.js';
 import { memoryIo } from './fixtures/memory-io.js';
 
 let tmp: string;
@@ -23,20 +21,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function bulwark(...args: string[]) {
-  const io = memoryIo({ cwd: tmp });
-  let code = 0;
-  const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-  const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerBomCommand(program, ctx);
-  registerVerifyCommands(program, ctx);
-  try {
-    await program.parseAsync(['node', 'bulwark', ...args], { from: 'node' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 64;
-  }
-  return { code, out: io.out(), err: io.err() };
+function bulwark(...args: string[]): Promise<CommandRun> {
+  return runCommand([registerBomCommand, registerVerifyCommands], [...args], memoryIo({ cwd: tmp }));
 }
 
 type Bom = { components: { 'bom-ref': string; type: string; hashes?: { content: string }[]; modelCard?: { modelParameters?: Record<string, unknown> } }[] };

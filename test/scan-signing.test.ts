@@ -5,12 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerPinCommand } from '../src/cli/pin.js';
 import { registerVerifyCommands } from '../src/cli/verify.js';
-import type { CommandContext } from '../src/cli/command-context.js';
-import { createRegistry } from '../src/gateway/detector-api/registry.js';
 import { buildBundle, parseBundle } from '../src/scan/signing/bundle.js';
 import { IN_TOTO_PAYLOAD_TYPE, pae } from '../src/scan/signing/dsse.js';
 import { signData } from '../src/scan/signing/key.js';
@@ -25,6 +22,7 @@ import {
   MT_V110_SIGSTORE_BUNDLE,
 } from '../src/scan/signing/testdata/model-transparency.js';
 import { writeModelCollection, writeTree } from '../src/scan/testdata/bom-fixtures.js';
+import { runCommand, type CommandRun } from './fixtures/run-command.js';
 import { memoryIo } from './fixtures/memory-io.js';
 
 let tmp: string;
@@ -39,20 +37,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function bulwark(...args: string[]) {
-  const io = memoryIo({ cwd: tmp });
-  let code = 0;
-  const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-  const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerVerifyCommands(program, ctx);
-  registerPinCommand(program, ctx);
-  try {
-    await program.parseAsync(['node', 'bulwark', ...args], { from: 'node' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 64;
-  }
-  return { code, out: io.out(), err: io.err() };
+function bulwark(...args: string[]): Promise<CommandRun> {
+  return runCommand([registerVerifyCommands, registerPinCommand], [...args], memoryIo({ cwd: tmp }));
 }
 
 const MODEL = 'models/tiny-llama';

@@ -2,14 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCommand, type CommandRun } from '../../test/fixtures/run-command.js';
 import { memoryIo } from '../../test/fixtures/memory-io.js';
 import { createRegistry } from '../gateway/detector-api/registry.js';
 import { validateBom } from '../scan/bom-schema.js';
 import { writeModelCollection } from '../scan/testdata/bom-fixtures.js';
 import { registerBomCommand } from './bom.js';
-import type { CommandContext } from './command-context.js';
 
 let tmp: string;
 beforeEach(() => {
@@ -21,19 +21,8 @@ afterEach(() => {
   vi.doUnmock('../scan/bom-schema.js');
 });
 
-async function run(...args: string[]) {
-  const io = memoryIo({ cwd: tmp });
-  let code = 0;
-  const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-  const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerBomCommand(program, ctx);
-  try {
-    await program.parseAsync(['node', 'bulwark', 'bom', ...args], { from: 'node' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 64;
-  }
-  return { code, out: io.out(), err: io.err() };
+function run(...args: string[]): Promise<CommandRun> {
+  return runCommand([registerBomCommand], ['bom', ...args], memoryIo({ cwd: tmp }));
 }
 
 describe('bulwark bom', () => {

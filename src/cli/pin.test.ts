@@ -2,11 +2,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../../test/fixtures/run-command.js';
 import { memoryIo } from '../../test/fixtures/memory-io.js';
-import { createRegistry } from '../gateway/detector-api/registry.js';
-import type { CommandContext } from './command-context.js';
 import { registerPinCommand } from './pin.js';
 
 let tmp: string;
@@ -18,19 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  const io = memoryIo({ cwd: tmp });
-  let code = 0;
-  const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-  const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerPinCommand(program, ctx);
-  try {
-    await program.parseAsync(['node', 'bulwark', 'pin', ...args], { from: 'node' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 64;
-  }
-  return { code, out: io.out(), err: io.err() };
+function run(...args: string[]): Promise<CommandRun> {
+  return runCommand([registerPinCommand], ['pin', ...args], memoryIo({ cwd: tmp }));
 }
 
 describe('bulwark pin', () => {
