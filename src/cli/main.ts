@@ -84,6 +84,7 @@ const COMMANDS: readonly CommandModule[] = [
   { names: ['upstream'], needsRegistry: false, load: async () => (await import('./upstream.js')).registerUpstreamCommand },
   { names: ['scan'], needsRegistry: false, load: async () => (await import('./scan.js')).registerScanCommand },
   { names: ['bom'], needsRegistry: false, load: async () => (await import('./bom.js')).registerBomCommand },
+  { names: ['mcp'], needsRegistry: false, load: async () => (await import('./mcp.js')).registerMcpCommand },
   { names: ['osv'], needsRegistry: false, load: async () => (await import('./osv.js')).registerOsvCommand },
   { names: ['pin'], needsRegistry: false, load: async () => (await import('./pin.js')).registerPinCommand },
   { names: ['sign', 'verify'], needsRegistry: false, load: async () => (await import('./verify.js')).registerVerifyCommands },

@@ -45,6 +45,7 @@ export interface ToolDefinition {
   /** Prompt arguments; resource URI / URI template. */
   arguments?: unknown;
   uri?: string;
+  mimeType?: string;
 }
 
 /** Everything a server serves that a model reads. */
