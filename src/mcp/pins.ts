@@ -6,11 +6,11 @@
 // Pins are approvals: a project pins its `.mcp.json` servers next to its code, where they can be reviewed and
 // committed like a lockfile; a user who wants one file for every client passes `--pins ~/.config/bulwark/…`.
 // The file holds tool definitions only, never secrets (no env, no headers, no URLs with credentials).
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BulwarkError } from '../core/errors.js';
+import { readBoundedText, writeFileAtomic } from '../core/files.js';
 import { liveFinding } from './audit/live-checks.js';
 import { changedFields, definitionKey, hashDefinition, hashInstructions, modelView } from './pins-canonical.js';
 import type { ConfigSource, ConfiguredServer, McpFinding, ServedDefinitions, ToolDefinition } from './types.js';
@@ -228,19 +228,7 @@ export function serializePins(pins: Pins): string {
 
 /** Writes the pins atomically (temporary file, then rename), creating the folder. */
 export async function writePins(path: string, pins: Pins): Promise<void> {
-  const target = resolve(path);
-  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(tmp, serializePins(pins), { mode: 0o644, flag: 'wx' });
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw new BulwarkError('ERR_IO', `cannot write MCP pins ${target}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      context: { path: target },
-      cause: e,
-    });
-  }
+  await writeFileAtomic(resolve(path), serializePins(pins), 'MCP pins', { createFolder: true });
 }
 
 const invalid = (file: string, what: string): BulwarkError =>
@@ -252,18 +240,7 @@ const invalid = (file: string, what: string): BulwarkError =>
  */
 export async function readPins(path: string): Promise<Pins> {
   const file = resolve(path);
-  let text: string;
-  try {
-    const st = await stat(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    if (st.size > MAX_PINS_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new BulwarkError('ERR_IO', `cannot read MCP pins ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      context: { path: file },
-      cause: e,
-    });
-  }
+  const text = await readBoundedText(file, MAX_PINS_BYTES, 'MCP pins');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,10 +1,10 @@
 // Lockfile of a model folder (`bulwark pin`): the SHA-256 and size of every file, and the target of every symlink,
 // so that `bulwark scan --lock` can fail on any change, addition or removal.
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+
 import { basename, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { BulwarkError } from '../core/errors.js';
+import { readBoundedText, writeFileAtomic } from '../core/files.js';
 import { hashFile, isGitName, walkFolder, comparePaths, type FolderEntry } from './model-files.js';
 import { defineRules, TAGS_SUPPLY_CHAIN } from './rules.js';
 
@@ -110,35 +110,13 @@ export function serializeLock(lock: Lock): string {
 
 /** Writes the lock atomically (temporary file, then rename). */
 export async function writeLock(path: string, lock: Lock): Promise<void> {
-  const target = resolve(path);
-  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, serializeLock(lock), { mode: 0o644, flag: 'wx' });
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw new BulwarkError('ERR_IO', `cannot write lockfile ${target}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      context: { path: target },
-      cause: e,
-    });
-  }
+  await writeFileAtomic(resolve(path), serializeLock(lock), 'lockfile');
 }
 
 /** Reads and validates a lockfile; a malformed one is ERR_CONFIG_INVALID naming the file and the first problem. */
 export async function readLock(path: string): Promise<Lock> {
   const file = resolve(path);
-  let text: string;
-  try {
-    const st = await stat(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    if (st.size > MAX_LOCK_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new BulwarkError('ERR_IO', `cannot read lockfile ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      context: { path: file },
-      cause: e,
-    });
-  }
+  const text = await readBoundedText(file, MAX_LOCK_BYTES, 'lockfile');
   let json: unknown;
   try {
     json = JSON.parse(text);
