@@ -3,15 +3,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerOsvCommand } from '../src/cli/osv.js';
-import type { CommandContext } from '../src/cli/command-context.js';
-import { createRegistry } from '../src/gateway/detector-api/registry.js';
 import { dependencyFindings, scanDependencies, type DependencyReport } from '../src/scan/vulns/index.js';
 import { asMembers, NPM_RECORDS, PYPI_RECORDS } from '../src/scan/vulns/testdata/advisories.js';
 import { makeZip } from '../src/scan/vulns/testdata/make-zip.js';
 import { startFakeOsv, type FakeOsv } from '../src/scan/vulns/testdata/osv-server.js';
+import { runCommand, type CommandRun } from './fixtures/run-command.js';
 import { memoryIo } from './fixtures/memory-io.js';
 
 let work: string;
@@ -175,19 +173,8 @@ describe('bulwark osv sync', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const io = memoryIo({ cwd: work });
-    let code = 0;
-    const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-    const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-    registerOsvCommand(program, ctx);
-    try {
-      await program.parseAsync(['node', 'bulwark', 'osv', ...args], { from: 'node' });
-    } catch (e) {
-      if (!(e instanceof CommanderError)) throw e;
-      code = e.exitCode === 0 ? 0 : 64;
-    }
-    return { code, out: io.out(), err: io.err() };
+  function run(args: string[]): Promise<CommandRun> {
+    return runCommand([registerOsvCommand], ['osv', ...args], memoryIo({ cwd: work }));
   }
 
   it('downloads each archive, and the scan then finds the vulnerabilities', async () => {

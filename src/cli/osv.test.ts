@@ -2,14 +2,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCommand, type CommandRun } from '../../test/fixtures/run-command.js';
 import { memoryIo } from '../../test/fixtures/memory-io.js';
-import { createRegistry } from '../gateway/detector-api/registry.js';
 import { asMembers, PYPI_RECORDS } from '../scan/vulns/testdata/advisories.js';
 import { makeZip } from '../scan/vulns/testdata/make-zip.js';
 import { startFakeOsv, type FakeOsv } from '../scan/vulns/testdata/osv-server.js';
-import type { CommandContext } from './command-context.js';
 import { byteSize, ecosystems, registerOsvCommand } from './osv.js';
 
 let dir: string;
@@ -28,20 +27,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[], tty = false) {
+function run(args: string[], tty = false): Promise<CommandRun> {
   const io = memoryIo({ cwd: dir, stdoutIsTTY: tty });
   if (tty) Object.assign(io.stderr, { isTTY: true });
-  let code = 0;
-  const ctx: CommandContext = { registry: createRegistry([]), io, setExitCode: (c) => (code = c) };
-  const program = new Command('bulwark').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerOsvCommand(program, ctx);
-  try {
-    await program.parseAsync(['node', 'bulwark', 'osv', ...args], { from: 'node' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 64;
-  }
-  return { code, out: io.out(), err: io.err() };
+  return runCommand([registerOsvCommand], ['osv', ...args], io);
 }
 
 describe('option parsers', () => {
