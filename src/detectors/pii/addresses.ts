@@ -51,19 +51,28 @@ interface Mode {
 
 class LazyMode implements Mode {
   private cached: boolean | undefined;
+  private lowerAround: boolean | undefined;
   constructor(
     private readonly text: string,
     private readonly at: number,
-    private readonly allLower: boolean,
   ) {}
   get cue(): boolean {
     this.cached ??= addressCueBefore(this.text, this.at);
     return this.cached;
   }
   get lower(): boolean {
-    return this.allLower || this.cue;
+    this.lowerAround ??= !HAS_UPPER.test(this.text.slice(Math.max(0, this.at - LOWER_CONTEXT), this.at + LOWER_CONTEXT));
+    return this.lowerAround || this.cue;
   }
 }
+
+/**
+ * Lower-case street names count where the text around the number has no capital letter ("eva lives at 255
+ * hersnapvej 18"). Judged on this many characters either side, not on the whole text: a streamed answer is checked
+ * in windows, and a capital letter far away must not change what a window finds (hold-back and non-streaming must
+ * redact alike).
+ */
+const LOWER_CONTEXT = 48;
 
 function isNameToken(t: Token, mode: Mode): boolean {
   return isCapitalised(t.text) || ORDINAL.test(t.text) || PARTICLES.has(t.text.toLowerCase()) || (mode.lower && LOWER_WORD.test(t.text));
@@ -250,8 +259,6 @@ function scanRussian(text: string, out: PiiCandidate[]): void {
 const HAS_UPPER = /\p{Lu}/u;
 
 export function scanAddresses(text: string, out: PiiCandidate[]): void {
-  // Lower-case street names count in text without any capital letter ("eva lives at 255 hersnapvej 18").
-  const allLower = !HAS_UPPER.test(text);
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(text); m !== null; m = NUMBER.exec(text)) {
     const start = m.index;
@@ -259,7 +266,7 @@ export function scanAddresses(text: string, out: PiiCandidate[]): void {
     const prev = start > 0 ? text.charCodeAt(start - 1) : 32;
     const next = end < text.length ? text.charCodeAt(end) : 32;
     if (isWordChar(next)) continue;
-    const mode = new LazyMode(text, start, allLower);
+    const mode = new LazyMode(text, start);
     // "…123 Baker": a clean left edge, a space, then a letter or another number.
     if (next === 32 && !isWordChar(prev) && !/[.,:/#+-]/.test(text[start - 1] ?? '')) {
       // The street name starts with a letter, or with a second number and then a letter ("7873 216 Menzies").
