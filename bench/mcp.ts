@@ -2,8 +2,10 @@
 // docker, deno, shells and remote servers, with secrets, references and unpinned launches), read, parsed and
 // checked end to end: the first (cold) run, including module and detector loading, then warm runs — median, p95 and
 // cost per server; and the same with a tools dump of ten tools per server through the description checks.
-// Writes bench/results/mcp.json (mcp-quick.json with --quick). Flags: --quick (5 runs), --runs N (default 30),
-// --servers N (default 100). The gateway round trip is not measured yet: the MCP gateway is not built.
+// Then the MCP gateway's round trip: the same tools/call directly and through the gateway (guardrails off and on),
+// official SDK client and server, calls interleaved (bench/lib/mcp-gateway-round-trip.ts).
+// Writes bench/results/mcp.json (mcp-quick.json with --quick). Flags: --quick (5 runs, 300 calls), --runs N
+// (default 30), --servers N (default 100), --calls N (default 2000).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { auditConfigs } from '../src/mcp/audit/audit.js';
 import type { AuditReport } from '../src/mcp/types.js';
 import { percentile } from './lib/latency.js';
+import { measureRoundTrip } from './lib/mcp-gateway-round-trip.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -22,6 +25,7 @@ const option = (name: string) => {
 const QUICK = args.includes('--quick');
 const RUNS = Math.max(1, Number(option('--runs') ?? (QUICK ? 5 : 30)));
 const SERVERS = Math.max(1, Number(option('--servers') ?? 100));
+const CALLS = Math.max(10, Number(option('--calls') ?? (QUICK ? 300 : 2000)));
 /** The issue's target for the static audit of 100 servers. */
 const TARGET_MS = 1000;
 
@@ -127,8 +131,13 @@ async function main(): Promise<void> {
           `${c.underTarget ? 'under' : 'OVER'} the ${TARGET_MS} ms target`,
       );
     }
-    const gateway = 'gateway round trip: not measured yet (MCP gateway not built)';
-    console.log(`  ${gateway}`);
+    const trip = await measureRoundTrip(CALLS, Math.min(200, CALLS));
+    console.log(`MCP gateway round trip (tools/call echo, ${trip.calls} calls per path, interleaved)`);
+    for (const p of trip.paths) console.log(`  ${p.path}: p50 ${p.p50Ms} ms, p95 ${p.p95Ms} ms, p99 ${p.p99Ms} ms`);
+    console.log(
+      `  added p50: ${trip.addedP50Ms.guardrailsOff} ms with guardrails off, ${trip.addedP50Ms.guardrailsOn} ms with guardrails on — ` +
+        `${trip.underTarget ? 'within' : 'OVER'} the ${trip.targetAddedP50Ms} ms target`,
+    );
 
     const out = {
       benchmark: 'mcp',
@@ -137,8 +146,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load: os.loadavg().map((x) => round(x)) },
       targetMs: TARGET_MS,
       cases,
-      gatewayRoundTrip: null,
-      notes: [gateway],
+      gatewayRoundTrip: trip,
     };
     const results = join(ROOT, 'bench', 'results');
     mkdirSync(results, { recursive: true });

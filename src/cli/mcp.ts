@@ -154,6 +154,19 @@ export function registerMcpCommand(program: Command, ctx: CommandContext, deps: 
     .action(async (options: McpPinOptions) => {
       ctx.setExitCode(await guard(ctx, () => runPin(options, ctx, deps)));
     });
+  mcp
+    .command('gateway')
+    .description('run the MCP gateway: an OAuth resource server per upstream MCP server (from the mcp: section of --config) with tool access, pins and guardrails')
+    .requiredOption('--config <file>', 'bulwark.yaml with an mcp: section (see `bulwark policy schema`)')
+    .option('--port <port>', 'TCP port (default 8788; 0 = any free port)')
+    .option('--host <host>', 'address to bind (default: server.host of the configuration, 127.0.0.1)')
+    .option('--store <url>', 'store for events (default $BULWARK_HOME/bulwark.db)')
+    .option('--sink <url>', 'send security events to a SIEM sink (repeatable), as for `bulwark gateway`', collect)
+    .addHelpText('after', `\nStops on SIGINT or SIGTERM and closes every session.\n${EXIT_CODES_HELP}`)
+    .action(async (options: { config: string; port?: string; host?: string; store?: string; sink?: string[] }) => {
+      const { runMcpGateway } = await import('./mcp-gateway.js');
+      ctx.setExitCode(await runMcpGateway(options, ctx));
+    });
   return mcp;
 }
 

@@ -11,7 +11,7 @@ export const DECISIONS = ['allow', 'redact', 'block', 'flag', 'error'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** Which face of Bulwark emitted the event. */
-export type EventSource = 'guard' | 'probe' | 'scan' | 'govern' | 'cli' | 'detector-api';
+export type EventSource = 'guard' | 'mcp-gateway' | 'probe' | 'scan' | 'govern' | 'cli' | 'detector-api';
 
 /** A detector that could not give an answer, and what the policy did about it. */
 export interface DetectorFailure {

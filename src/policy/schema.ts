@@ -1,6 +1,10 @@
 // The zod schema of bulwark.yaml: server, upstreams, auth, limits, policies, routes, alerts (strict: unknown keys are errors).
 import { z } from 'zod';
 import { alertsSchema } from '../monitor/rules/alert-schema.js';
+import { mcpSchema } from '../mcp/gateway/config.js';
+import { JWT_ALGORITHMS, secretRefSchema } from './schema-common.js';
+
+export { JWT_ALGORITHMS, secretRefSchema };
 
 /** Time budget of a rule that names none: covers a ~40 KB text for the slowest shipped detector (measured 3.7 ms / 16 KB). */
 export const DEFAULT_BUDGET_MS = 10;
@@ -16,14 +20,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 export const ACTIONS = ['block', 'redact', 'flag'] as const;
 export const FAIL_MODES = ['open', 'closed'] as const;
 export const STREAMING_MODES = ['buffer', 'holdback', 'observe'] as const;
-/**
- * JWT algorithms we accept: asymmetric only. HS* is refused so that a public key can never be used as an HMAC
- * secret (the RS/HS confusion), and `none` is never accepted.
- */
-export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const CLAIM = /^[\x21-\x7e]{1,128}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -67,20 +65,6 @@ const jwksUrlSchema = z.string().superRefine((value, ctx) => {
   const ok = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
   if (!ok) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// only to a loopback host)' });
 });
-
-export const secretRefSchema = z
-  .strictObject(
-    {
-      env: z.string().regex(ENV_NAME, 'must be an environment variable name (letters, digits and "_", not starting with a digit)').optional(),
-      file: z.string().min(1).max(4096).optional(),
-    },
-    {
-      error: (iss) =>
-        iss.code === 'invalid_type' ? 'expected { env: NAME } or { file: PATH }; keys are never written in the config file itself' : undefined,
-    },
-  )
-  .refine((s) => (s.env === undefined) !== (s.file === undefined), 'give exactly one of env or file')
-  .describe('where the secret comes from at start-up: an environment variable or a file (trailing newline removed)');
 
 export const upstreamSchema = z.strictObject({
   name: nameSchema,
@@ -203,7 +187,7 @@ export const configSchema = z
   .strictObject({
     version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'is required' : 'must be 1') }),
     server: serverSchema.prefault({}),
-    upstreams: z.array(upstreamSchema).min(1, 'at least one upstream is required').max(256),
+    upstreams: z.array(upstreamSchema).max(256).default([]).describe('OpenAI-compatible model servers; at least one unless the file configures only the MCP gateway'),
     auth: authSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     policies: z.record(nameSchema, policySchema).optional().describe('named policies; omitted: the built-in default policy'),
@@ -212,7 +196,13 @@ export const configSchema = z
     alerts: alertsSchema,
     sinks: z.array(sinkSchema).max(32).default([]).describe('where security events go: file://, syslog+udp|tcp|tls://, splunk-hec+https://, webhook+https://, otlp+http://'),
     outbox: outboxSchema.prefault({}),
+    mcp: mcpSchema.optional(),
   })
+  // Runs even when other keys have problems (`when`), so that a file missing both is told so with the rest.
+  .refine(
+    (c: { upstreams?: unknown; mcp?: unknown }) => c.mcp !== undefined || !Array.isArray(c.upstreams) || c.upstreams.length > 0,
+    { path: ['upstreams'], message: 'at least one upstream is required', when: () => true },
+  )
   .describe('Bulwark gateway configuration (bulwark.yaml)');
 
 export type SecretRef = z.output<typeof secretRefSchema>;

@@ -95,6 +95,10 @@ export function principalFromClaims(payload: JWTPayload, mapping: ClaimMapping):
     if (l !== undefined) limits = l;
   }
 
+  // OAuth scopes: RFC 8693 / RFC 9068 `scope` (space-separated string), or `scp` (a list, as Entra and Okta write it).
+  const scopes = claimModels(payload, payload.scope !== undefined ? 'scope' : 'scp');
+  if (scopes === null) return { ok: false, detail: 'claim scope is not a space-separated string or a list of strings' };
+
   // The issuer is part of the id: two identity providers may both have a user "alice".
   const principal: Principal = Object.freeze({
     id: `jwt:${payload.iss ?? ''}|${subject}`,
@@ -103,6 +107,7 @@ export function principalFromClaims(payload: JWTPayload, mapping: ClaimMapping):
     policy,
     models: Object.isFrozen(models) ? models : Object.freeze([...models]),
     limits: Object.isFrozen(limits) ? limits : Object.freeze({ ...limits }),
+    ...(scopes !== undefined ? { scopes } : {}),
   });
   return { ok: true, principal };
 }

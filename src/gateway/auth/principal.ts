@@ -24,6 +24,8 @@ export interface Principal {
   /** Glob patterns over model names: `*` any run of characters, `?` one character; `['*']` = any model. */
   readonly models: readonly string[];
   readonly limits: PrincipalLimits;
+  /** OAuth scopes the credential grants (JWT `scope` or `scp`); undefined when it names none. */
+  readonly scopes?: readonly string[];
 }
 
 export const ANY_MODEL: readonly string[] = Object.freeze(['*']);

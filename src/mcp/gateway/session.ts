@@ -1,0 +1,340 @@
+// One client session of the MCP gateway: the client's Streamable HTTP transport (official SDK) paired with its own
+// upstream transport, and the raw JSON-RPC messages between them inspected on the way: tool calls checked against
+// the caller's tool access, the pins and the tool_call rules; tools/list answers filtered (changed, unpinned,
+// poisoned or denied tools hidden); tool results, resource reads and prompts checked with the tool_result rules.
+// Every decision on a tool call is a SecurityEvent. The session is bound to the principal that opened it.
+import { randomUUID } from 'node:crypto';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '../../gateway/auth/principal.js';
+import { createVault } from '../../detectors/redact.js';
+import type { StageResult } from '../../guard/run-stage.js';
+import type { McpRoute } from './route.js';
+import { blockedToolResult, guardReadResult, guardToolCall, guardToolResult } from './tool-guard.js';
+import type { ToolAccess, ToolVetter } from './tool-access.js';
+
+/** Ids of the gateway's own requests to the upstream; a client request with this prefix is refused. */
+const INTERNAL_PREFIX = 'bulwark-gw-';
+/** JSON-RPC error of a request the gateway refused by policy (implementation-defined server error range). */
+export const POLICY_ERROR = -32001;
+export const UPSTREAM_ERROR = -32002;
+
+type Dict = Record<string, unknown>;
+type Id = string | number;
+
+interface Pending {
+  method: string;
+  tool?: string;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+  /** Result of the tool_call stage, joined into the tools/call event. */
+  callResult?: StageResult;
+}
+
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown): v is Id => typeof v === 'string' || typeof v === 'number';
+
+export interface SessionEvents {
+  /** A decision of this session (tool calls, hidden tools, upstream failures). */
+  record(e: { kind: 'detection' | 'auth' | 'system'; decision: 'allow' | 'redact' | 'block' | 'flag' | 'error'; stage?: 'tool_call' | 'tool_result'; reason?: string; tool?: string; method?: string; results?: (StageResult | undefined)[]; durationMs?: number; extra?: Dict }): void;
+}
+
+export class McpSession {
+  readonly front: StreamableHTTPServerTransport;
+  private upstream: Transport | undefined;
+  id: string | undefined;
+  lastSeen = Date.now();
+  /** The caller's latest verified token (only for an RFC 8693 exchange; never sent upstream). */
+  token: string | undefined;
+  private readonly pending = new Map<Id, Pending>();
+  private readonly internal = new Map<string, { resolve(v: JSONRPCMessage): void; timer: NodeJS.Timeout }>();
+  private readonly access: ToolAccess;
+  private readonly vetter: ToolVetter;
+  /** tools/list_changed seen since the last listing: the next tools/call re-lists first. */
+  private toolsStale = false;
+  private closed = false;
+  private readonly vault = createVault();
+
+  constructor(
+    readonly route: McpRoute,
+    readonly principal: Principal,
+    private readonly events: SessionEvents,
+    onReady: (session: McpSession) => void,
+    onClosed: (session: McpSession) => void,
+  ) {
+    this.access = route.access(principal.name);
+    this.vetter = route.newVetter();
+    this.front = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.id = id;
+        onReady(this);
+      },
+    });
+    this.front.onmessage = (msg) => this.fromClient(msg);
+    this.front.onclose = () => {
+      void this.close();
+      onClosed(this);
+    };
+  }
+
+  /** Opens the upstream connection (a stdio server process, or an HTTP client); throws when it cannot start. */
+  async open(): Promise<void> {
+    const upstream = this.route.connector.open({ principal: this.principal, subjectToken: () => this.token });
+    upstream.onmessage = (msg) => this.fromUpstream(msg);
+    upstream.onclose = () => {
+      if (!this.closed) {
+        this.events.record({ kind: 'system', decision: 'error', reason: 'upstream_closed' });
+        void this.front.close();
+      }
+    };
+    upstream.onerror = () => undefined;
+    await upstream.start();
+    this.upstream = upstream;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+    }
+    for (const w of this.internal.values()) clearTimeout(w.timer);
+    this.internal.clear();
+    await Promise.allSettled([this.upstream?.close(), this.front.close()]);
+  }
+
+  private reply(id: Id, code: number, message: string, data?: Dict): void {
+    void this.front.send({ jsonrpc: '2.0', id, error: { code, message, ...(data ? { data } : {}) } } as JSONRPCMessage).catch(() => undefined);
+  }
+
+  private send(msg: JSONRPCMessage): void {
+    if (!this.upstream) return;
+    this.upstream.send(msg).catch(() => {
+      const m = msg as Dict;
+      if ('method' in m && isId(m.id)) this.upstreamFailed(m.id, 'the upstream could not be reached');
+    });
+  }
+
+  private upstreamFailed(id: Id, message: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    this.events.record({ kind: 'system', decision: 'error', reason: 'upstream_error', method: p.method, ...(p.tool !== undefined ? { tool: p.tool } : {}) });
+    this.reply(id, UPSTREAM_ERROR, message);
+  }
+
+  private track(id: Id, method: string, tool?: string, callResult?: StageResult): void {
+    const timer = setTimeout(() => this.upstreamFailed(id, `the upstream did not answer within ${this.route.timeoutMs} ms`), this.route.timeoutMs);
+    timer.unref();
+    this.pending.set(id, { method, startedAt: performance.now(), timer, ...(tool !== undefined ? { tool } : {}), ...(callResult ? { callResult } : {}) });
+  }
+
+  private fromClient(msg: JSONRPCMessage): void {
+    this.lastSeen = Date.now();
+    const m = msg as Dict;
+    if (typeof m.method !== 'string' || !isId(m.id)) {
+      // Notifications, and answers to the upstream's own requests (sampling, elicitation, roots).
+      this.send(msg);
+      return;
+    }
+    const id = m.id;
+    if (typeof id === 'string' && id.startsWith(INTERNAL_PREFIX)) {
+      this.reply(id, -32600, 'request ids with this prefix are reserved');
+      return;
+    }
+    if (this.pending.has(id)) {
+      this.reply(id, -32600, 'a request with this id is already in flight');
+      return;
+    }
+    switch (m.method) {
+      case 'tools/call':
+        void this.toolCall(id, m).catch(() => this.reply(id, -32603, 'internal error'));
+        return;
+      case 'tools/list':
+      case 'initialize':
+      case 'resources/read':
+      case 'prompts/get':
+        this.track(id, m.method);
+        break;
+      default:
+        // Other requests are not inspected, but still tracked so that a silent upstream gets a timeout answer.
+        this.track(id, m.method);
+    }
+    this.send(msg);
+  }
+
+  private async toolCall(id: Id, m: Dict): Promise<void> {
+    const params = isDict(m.params) ? m.params : {};
+    const tool = typeof params.name === 'string' ? params.name : undefined;
+    if (tool === undefined) {
+      this.reply(id, -32602, 'tools/call needs params.name');
+      return;
+    }
+    if (!this.access.allowed(tool)) {
+      this.events.record({ kind: 'auth', decision: 'block', reason: 'tool_denied', tool, method: 'tools/call' });
+      this.reply(id, POLICY_ERROR, `tool ${tool} is not available to this caller`, { type: 'bulwark_policy_violation', code: 'tool_denied' });
+      return;
+    }
+    if (this.route.vetsDefinitions) {
+      let approved = this.toolsStale ? undefined : this.vetter.approved(tool);
+      if (approved === undefined) {
+        await this.listTools();
+        approved = this.vetter.approved(tool);
+      }
+      if (approved !== true) {
+        const reason = approved === false ? 'tool_not_approved' : 'tool_not_listed';
+        this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_call', reason, tool, method: 'tools/call' });
+        this.reply(id, POLICY_ERROR, approved === false ? `tool ${tool} changed since it was approved (or is unsafe) and is blocked until re-approved` : `tool ${tool} is not served`, {
+          type: 'bulwark_policy_violation',
+          code: reason,
+        });
+        return;
+      }
+    }
+    const outcome = await guardToolCall(this.route.policy, params.arguments, this.vault);
+    if (outcome.result.decision === 'block') {
+      this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_call', reason: outcome.result.blockedBy?.detector ?? 'policy', tool, method: 'tools/call', results: [outcome.result] });
+      this.reply(id, POLICY_ERROR, `the tool call was blocked: ${outcome.result.blockedBy?.message ?? 'policy violation'}`, {
+        type: 'bulwark_policy_violation',
+        code: outcome.result.blockedBy?.detector ?? 'policy',
+      });
+      return;
+    }
+    if (this.closed) return;
+    this.track(id, 'tools/call', tool, outcome.texts > 0 ? outcome.result : undefined);
+    this.send(m as JSONRPCMessage);
+  }
+
+  /** Lists the upstream's tools with the gateway's own request ids (every page) so that the vetter knows them. */
+  private async listTools(): Promise<void> {
+    this.toolsStale = false;
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const answer = (await this.request('tools/list', cursor === undefined ? {} : { cursor })) as Dict | undefined;
+      const result = answer !== undefined && isDict(answer.result) ? answer.result : undefined;
+      if (!result || !Array.isArray(result.tools)) return;
+      this.vetter.vetTools(result.tools as unknown[]);
+      cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined;
+      if (cursor === undefined) return;
+    }
+  }
+
+  private request(method: string, params: Dict): Promise<JSONRPCMessage | undefined> {
+    const id = INTERNAL_PREFIX + randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.internal.delete(id);
+        resolve(undefined);
+      }, this.route.timeoutMs);
+      timer.unref();
+      this.internal.set(id, { resolve, timer });
+      this.send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage);
+    });
+  }
+
+  private fromUpstream(msg: JSONRPCMessage): void {
+    const m = msg as Dict;
+    if (typeof m.method === 'string') {
+      if (m.method === 'notifications/tools/list_changed') this.toolsStale = true;
+      // Notifications and the upstream's own requests go to the client's standalone stream.
+      void this.front.send(msg).catch(() => undefined);
+      return;
+    }
+    if (!isId(m.id)) return;
+    if (typeof m.id === 'string' && m.id.startsWith(INTERNAL_PREFIX)) {
+      const w = this.internal.get(m.id);
+      if (w) {
+        clearTimeout(w.timer);
+        this.internal.delete(m.id);
+        w.resolve(msg);
+      }
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return; // an answer to nothing (or after our timeout answer): dropped
+    clearTimeout(p.timer);
+    this.pending.delete(m.id);
+    void this.answer(m, p).catch(() => this.reply(m.id as Id, -32603, 'internal error'));
+  }
+
+  private async answer(m: Dict, p: Pending): Promise<void> {
+    const result = isDict(m.result) ? m.result : undefined;
+    if (result) {
+      switch (p.method) {
+        case 'initialize':
+          this.initialized(result);
+          break;
+        case 'tools/list':
+          if (Array.isArray(result.tools)) result.tools = this.visibleTools(result.tools as unknown[]);
+          break;
+        case 'tools/call':
+          if (!(await this.toolResult(m, result, p))) return;
+          break;
+        case 'resources/read':
+        case 'prompts/get': {
+          const outcome = await guardReadResult(this.route.policy, result, this.vault);
+          if (outcome.result.decision === 'block') {
+            this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_result', reason: outcome.result.blockedBy?.detector ?? 'policy', method: p.method, results: [outcome.result] });
+            this.reply(m.id as Id, POLICY_ERROR, `the ${p.method === 'prompts/get' ? 'prompt' : 'resource'} was blocked: ${outcome.result.blockedBy?.message ?? 'policy violation'}`, { type: 'bulwark_policy_violation', code: outcome.result.blockedBy?.detector ?? 'policy' });
+            return;
+          }
+          if (outcome.result.decision === 'redact' || outcome.result.findings.length > 0) {
+            this.events.record({ kind: 'detection', decision: outcome.result.decision === 'redact' ? 'redact' : 'flag', stage: 'tool_result', method: p.method, results: [outcome.result] });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    } else if (p.method === 'tools/call') {
+      this.events.record({ kind: 'detection', decision: 'allow', tool: p.tool, method: 'tools/call', reason: 'upstream_error', durationMs: performance.now() - p.startedAt, ...(p.callResult ? { results: [p.callResult] } : {}) });
+    }
+    if (this.closed) return;
+    await this.front.send(m as JSONRPCMessage).catch(() => undefined);
+  }
+
+  /** Guards a tool result; false when the answer was replaced and already sent. */
+  private async toolResult(m: Dict, result: Dict, p: Pending): Promise<boolean> {
+    const outcome = await guardToolResult(this.route.policy, result, this.vault);
+    const results = [outcome.result, p.callResult];
+    const durationMs = performance.now() - p.startedAt;
+    if (outcome.result.decision === 'block') {
+      this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_result', reason: outcome.result.blockedBy?.detector ?? 'policy', tool: p.tool, method: 'tools/call', results, durationMs });
+      m.result = blockedToolResult(outcome.result.blockedBy?.message ?? 'the tool result violated the policy');
+      if (!this.closed) await this.front.send(m as JSONRPCMessage).catch(() => undefined);
+      return false;
+    }
+    const redacted = outcome.result.decision === 'redact' || p.callResult?.decision === 'redact';
+    const flagged = outcome.result.findings.length > 0 || (p.callResult?.findings.length ?? 0) > 0;
+    this.events.record({ kind: 'detection', decision: redacted ? 'redact' : flagged ? 'flag' : 'allow', stage: 'tool_result', tool: p.tool, method: 'tools/call', results, durationMs });
+    return true;
+  }
+
+  private initialized(result: Dict): void {
+    const version = result.protocolVersion;
+    if (typeof version === 'string') this.upstream?.setProtocolVersion?.(version);
+    const instructions = typeof result.instructions === 'string' ? result.instructions : undefined;
+    const verdict = this.vetter.vetInstructions(instructions);
+    if (!verdict.keep) {
+      delete result.instructions;
+      this.events.record({ kind: 'detection', decision: 'block', reason: `instructions_${verdict.reason ?? 'unsafe'}`, method: 'initialize', extra: { checks: verdict.findings.map((f) => f.check) } });
+    }
+  }
+
+  private visibleTools(tools: readonly unknown[]): unknown[] {
+    this.toolsStale = false;
+    const vet = this.vetter.vetTools(tools);
+    for (const h of vet.hidden) {
+      if (h.reason === 'denied') continue;
+      this.route.reportHidden(h, () =>
+        this.events.record({ kind: 'detection', decision: 'block', reason: `tool_${h.reason}`, tool: h.name, method: 'tools/list', extra: { ...(h.fields ? { fields: h.fields } : {}), checks: h.findings.map((f) => f.check) } }),
+      );
+    }
+    for (const f of vet.flagged) this.route.reportFlag(f, () => this.events.record({ kind: 'detection', decision: 'flag', reason: f.check, method: 'tools/list', extra: { location: f.location } }));
+    return vet.visible.filter((t) => isDict(t) && typeof t.name === 'string' && this.access.allowed(t.name));
+  }
+}
