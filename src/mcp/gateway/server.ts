@@ -103,7 +103,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   };
 
   const dropSession = (s: McpSession): void => {
-    if (s.id === undefined || sessions.get(s.id) !== s) return;
+    if (sessions.get(s.id) !== s) return;
     sessions.delete(s.id);
     const n = (perPrincipal.get(s.principal.id) ?? 1) - 1;
     if (n <= 0) perPrincipal.delete(s.principal.id);
@@ -118,16 +118,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       return;
     }
     const recorder: SessionEvents = { record: (e) => event(route, principal.name, e) };
-    const session = new McpSession(
-      route,
-      principal,
-      recorder,
-      (s) => {
-        sessions.set(s.id!, s);
-        perPrincipal.set(principal.id, (perPrincipal.get(principal.id) ?? 0) + 1);
-      },
-      dropSession,
-    );
+    const session = new McpSession(route, principal, recorder, dropSession);
     session.token = token;
     opening++;
     try {
@@ -142,9 +133,14 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       return;
     }
     opening--;
-    await session.front.handleRequest(req, res, body);
-    // An initialize the transport refused (bad version, malformed) never made a session: stop its upstream.
-    if (session.id === undefined) await session.close();
+    session.front.handlePost(req, res, body);
+    // An initialize the channel refused (malformed, batched) never made a session: stop its upstream.
+    if (!session.front.initialized) {
+      await session.close();
+      return;
+    }
+    sessions.set(session.id, session);
+    perPrincipal.set(principal.id, (perPrincipal.get(principal.id) ?? 0) + 1);
   };
 
   const handleMcp = async (route: McpRoute, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -213,7 +209,9 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       }
       session.token = bearer.token;
       session.lastSeen = Date.now();
-      await session.front.handleRequest(req, res, body);
+      if (req.method === 'POST') session.front.handlePost(req, res, body);
+      else if (req.method === 'GET') session.front.handleGet(req, res);
+      else session.front.handleDelete(res);
       return;
     }
     if (sid !== undefined) return rpcError(res, 400, -32000, 'Bad Request: one Mcp-Session-Id header expected');

@@ -4,12 +4,12 @@
 // poisoned or denied tools hidden); tool results, resource reads and prompts checked with the tool_result rules.
 // Every decision on a tool call is a SecurityEvent. The session is bound to the principal that opened it.
 import { randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../gateway/auth/principal.js';
 import { createVault } from '../../detectors/redact.js';
 import type { StageResult } from '../../guard/run-stage.js';
+import { FrontChannel } from './front.js';
 import type { McpRoute } from './route.js';
 import { blockedToolResult, guardReadResult, guardToolCall, guardToolResult } from './tool-guard.js';
 import type { ToolAccess, ToolVetter } from './tool-access.js';
@@ -41,9 +41,9 @@ export interface SessionEvents {
 }
 
 export class McpSession {
-  readonly front: StreamableHTTPServerTransport;
+  readonly front: FrontChannel;
   private upstream: Transport | undefined;
-  id: string | undefined;
+  readonly id: string;
   lastSeen = Date.now();
   /** The caller's latest verified token (only for an RFC 8693 exchange; never sent upstream). */
   token: string | undefined;
@@ -60,19 +60,13 @@ export class McpSession {
     readonly route: McpRoute,
     readonly principal: Principal,
     private readonly events: SessionEvents,
-    onReady: (session: McpSession) => void,
     onClosed: (session: McpSession) => void,
   ) {
     this.access = route.access(principal.name);
     this.vetter = route.newVetter();
-    this.front = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.id = id;
-        onReady(this);
-      },
-    });
-    this.front.onmessage = (msg) => this.fromClient(msg);
+    this.id = randomUUID();
+    this.front = new FrontChannel(this.id);
+    this.front.onmessage = (msg) => this.fromClient(msg as JSONRPCMessage);
     this.front.onclose = () => {
       void this.close();
       onClosed(this);
@@ -107,7 +101,7 @@ export class McpSession {
   }
 
   private reply(id: Id, code: number, message: string, data?: Dict): void {
-    void this.front.send({ jsonrpc: '2.0', id, error: { code, message, ...(data ? { data } : {}) } } as JSONRPCMessage).catch(() => undefined);
+    this.front.send({ jsonrpc: '2.0', id, error: { code, message, ...(data ? { data } : {}) } });
   }
 
   private send(msg: JSONRPCMessage): void {
@@ -241,7 +235,7 @@ export class McpSession {
     if (typeof m.method === 'string') {
       if (m.method === 'notifications/tools/list_changed') this.toolsStale = true;
       // Notifications and the upstream's own requests go to the client's standalone stream.
-      void this.front.send(msg).catch(() => undefined);
+      this.front.send(msg as Dict);
       return;
     }
     if (!isId(m.id)) return;
@@ -294,7 +288,7 @@ export class McpSession {
       this.events.record({ kind: 'detection', decision: 'allow', tool: p.tool, method: 'tools/call', reason: 'upstream_error', durationMs: performance.now() - p.startedAt, ...(p.callResult ? { results: [p.callResult] } : {}) });
     }
     if (this.closed) return;
-    await this.front.send(m as JSONRPCMessage).catch(() => undefined);
+    this.front.send(m);
   }
 
   /** Guards a tool result; false when the answer was replaced and already sent. */
@@ -305,7 +299,7 @@ export class McpSession {
     if (outcome.result.decision === 'block') {
       this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_result', reason: outcome.result.blockedBy?.detector ?? 'policy', tool: p.tool, method: 'tools/call', results, durationMs });
       m.result = blockedToolResult(outcome.result.blockedBy?.message ?? 'the tool result violated the policy');
-      if (!this.closed) await this.front.send(m as JSONRPCMessage).catch(() => undefined);
+      if (!this.closed) this.front.send(m);
       return false;
     }
     const redacted = outcome.result.decision === 'redact' || p.callResult?.decision === 'redact';
