@@ -165,6 +165,11 @@ describe('MCP gateway: the happy path through the official SDK', () => {
     const client = await connect('/local/mcp', await mint({ aud: `${gw.url}/local/mcp` }));
     const r = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
     expect(textOf(r)).toBe('5');
+    // Prompts and resources pass through (checked at tool_result like tool results).
+    const prompt = await client.getPrompt({ name: 'explain_sum', arguments: { a: '1', b: '2' } });
+    expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'Explain 1 + 2.' });
+    const resource = await client.readResource({ uri: 'docs://readme' });
+    expect(resource.contents[0]).toMatchObject({ uri: 'docs://readme', text: '# Fixture' });
   });
 });
 
