@@ -202,6 +202,15 @@ describe('createToolVetter: descriptions', () => {
     expect(r.flagged).toMatchObject([{ check: 'descriptions.shadowing', severity: 'medium' }]);
   });
 
+  it("'block' does not hide a tool on the injection model's score alone (benign short descriptions can score high)", () => {
+    const vetter = createToolVetter({ serverName: 'conformance', descriptions: 'block' });
+    const tool = { name: 'test_simple_text', description: 'Tests simple text content response', inputSchema: { type: 'object' } };
+    const r = vetter.vetTools([tool]);
+    expect(r.visible).toEqual([tool]);
+    expect(r.flagged.every((f) => f.check === 'descriptions.prompt-injection')).toBe(true);
+    expect(vetter.approved('test_simple_text')).toBe(true);
+  });
+
   it('a pinned but poisoned description is still hidden under block', () => {
     const vetter = createToolVetter({ serverName: 'calc', pins: pinOf([POISONED]), descriptions: 'block' });
     expect(vetter.vetTools([POISONED]).hidden.map((h) => h.reason)).toEqual(['poisoned']);

@@ -150,7 +150,13 @@ function malformed(message: string): McpFinding {
   return { check: 'gateway.malformed-tool', severity: 'medium', message, location: 'tools/list', tags: MALFORMED_TAGS };
 }
 
-const isBlocking = (f: McpFinding): boolean => f.severity === 'high' || f.severity === 'critical';
+/**
+ * A finding that hides a tool under 'block': a high or critical finding of the pattern checks (hidden directives,
+ * file reads, exfiltration, shadowing, invisible text). The prompt-injection model's score alone only flags: on
+ * short descriptions it is not precise enough to take a tool away (a benign "Tests simple text content response"
+ * scored 0.993 in the MCP conformance suite).
+ */
+const isBlocking = (f: McpFinding): boolean => (f.severity === 'high' || f.severity === 'critical') && f.check !== 'descriptions.prompt-injection';
 
 /** The verdict on one tools/list item, shared by every listing that serves the same item (frozen). */
 interface ItemVerdict {
