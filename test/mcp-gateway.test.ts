@@ -105,6 +105,7 @@ beforeAll(async () => {
       },
       mcp: {
         allowedOrigins: ['https://app.example.com'],
+        maxSessionsPerPrincipal: 10,
         auth: { issuer: ISSUER, publicKey, algorithms: ['RS256'] },
         servers: [
           {
@@ -113,6 +114,10 @@ beforeAll(async () => {
             scopes: ['mcp:tools'],
             toolScopes: { delete_repo: ['repo:admin'] },
             access: [{ principal: 'mallory', deny: ['get_config', 'delete_*'] }],
+          },
+          {
+            name: 'stdio-tools',
+            stdio: { command: process.execPath, args: ['--import', 'tsx', join(FIXTURES, 'tool-server.ts'), '--stdio'], cwd: REPO },
           },
           {
             name: 'local',
@@ -140,7 +145,7 @@ describe('MCP gateway: the happy path through the official SDK', () => {
     const token = await mint({ scope: 'mcp:tools' });
     const client = await connect('/tools/mcp', token);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['delete_repo', 'echo', 'fetch_page', 'get_config']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['count', 'delete_repo', 'echo', 'fetch_page', 'get_config']);
     const r = await client.callTool({ name: 'echo', arguments: { text: 'hello through the gateway' } });
     expect(textOf(r)).toBe('hello through the gateway');
     const seen = upstream.requests.map((q) => JSON.stringify(q.headers));
@@ -170,6 +175,27 @@ describe('MCP gateway: the happy path through the official SDK', () => {
     expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'Explain 1 + 2.' });
     const resource = await client.readResource({ uri: 'docs://readme' });
     expect(resource.contents[0]).toMatchObject({ uri: 'docs://readme', text: '# Fixture' });
+  });
+});
+
+describe('MCP gateway: sessions', () => {
+  it("relays the upstream's progress on the call's own POST, before the result", async () => {
+    const client = await connect('/stdio-tools/mcp', await mint({ aud: `${gw.url}/stdio-tools/mcp` }));
+    const seen: number[] = [];
+    const r = await client.callTool({ name: 'count', arguments: { n: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
+    expect(textOf(r)).toBe('counted to 5');
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("evicts a principal's least recently used session at its limit, leaving other principals alone", async () => {
+    const bystander = await connect('/tools/mcp', await mint({ scope: 'mcp:tools', sub: 'bystander' }));
+    const eve = await mint({ scope: 'mcp:tools', sub: 'eve' });
+    const sessions: Client[] = [];
+    for (let i = 0; i < 11; i++) sessions.push(await connect('/tools/mcp', eve));
+    await expect(sessions[0]!.listTools()).rejects.toThrow(/Session not found|404/);
+    expect((await sessions[10]!.listTools()).tools.length).toBeGreaterThan(0);
+    expect((await bystander.listTools()).tools.length).toBeGreaterThan(0);
+    expect((await events()).some((e) => e.attributes.reason === 'session_evicted' && e.principal === 'eve' && e.kind === 'limit')).toBe(true);
   });
 });
 
@@ -281,7 +307,7 @@ describe('MCP gateway: tool access and guardrails', () => {
   it('hides denied tools from a principal and refuses their calls', async () => {
     const client = await connect('/tools/mcp', await mint({ scope: 'mcp:tools repo:admin', sub: 'mallory' }));
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['echo', 'fetch_page']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['count', 'echo', 'fetch_page']);
     await expect(client.callTool({ name: 'get_config', arguments: {} })).rejects.toThrow(/not available/);
     await expect(client.callTool({ name: 'delete_repo', arguments: { repo: 'x' } })).rejects.toThrow(/not available/);
   });

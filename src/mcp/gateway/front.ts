@@ -1,7 +1,8 @@
 // The client side of one MCP session over Streamable HTTP (MCP basic/transports), lean enough for the gateway's
 // hot path: POSTed messages are checked for JSON-RPC shape and handed to the session; the answers to the requests
-// of one POST are returned together as JSON once all are in; messages the upstream sends on its own (notifications,
-// its requests to the client) go to the client's GET event stream, when it has opened one. DELETE ends the session.
+// of one POST are returned together as JSON once all are in, or as events when progress of one of them came first;
+// other messages the upstream sends on its own (notifications, its requests to the client) go to the client's GET
+// event stream, when it has opened one. DELETE ends the session.
 // Auth, Origin, body limits and session ownership are checked by server.ts before a request gets here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
@@ -51,6 +52,8 @@ interface Post {
   waiting: Set<Id>;
   answers: Message[];
   batch: boolean;
+  /** Switched to an event stream by a message related to one of its requests (progress): answers follow as events. */
+  sse: boolean;
 }
 
 export class FrontChannel {
@@ -99,7 +102,7 @@ export class FrontChannel {
     if (new Set(ids).size !== ids.length || ids.some((id) => this.posts.has(id))) {
       return rpcError(res, 400, -32600, 'Invalid Request: a request with this id is already in flight');
     }
-    const post: Post = { res, waiting: new Set(ids), answers: [], batch };
+    const post: Post = { res, waiting: new Set(ids), answers: [], batch, sse: false };
     for (const id of ids) this.posts.set(id, post);
     res.once('close', () => {
       // The client went away: answers that arrive later have nowhere to go.
@@ -132,13 +135,33 @@ export class FrontChannel {
     void this.close();
   }
 
-  /** A message for the client: the answer to a pending request, or a message for the GET stream (dropped without one). */
-  send(m: Message): void {
+  /**
+   * A message for the client: the answer to a pending request; a message related to a pending request
+   * (`relatedId`: progress of a tool call), sent on that request's POST, which becomes an event stream; anything
+   * else on the GET stream (dropped when the client has none open).
+   */
+  send(m: Message, relatedId?: Id): void {
     const isAnswer = typeof m.method !== 'string' && isId(m.id);
+    if (!isAnswer && relatedId !== undefined) {
+      const post = this.posts.get(relatedId);
+      if (post && !post.res.destroyed) {
+        if (!post.sse) {
+          post.sse = true;
+          post.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'mcp-session-id': this.sessionId });
+        }
+        post.res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+        return;
+      }
+    }
     const post = isAnswer ? this.posts.get(m.id as Id) : undefined;
     if (post) {
       this.posts.delete(m.id as Id);
       post.waiting.delete(m.id as Id);
+      if (post.sse) {
+        if (!post.res.destroyed) post.res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+        if (post.waiting.size === 0) post.res.end();
+        return;
+      }
       post.answers.push(m);
       if (post.waiting.size === 0 && !post.res.destroyed) {
         json(post.res, 200, post.batch ? post.answers : post.answers[0], { 'mcp-session-id': this.sessionId });
@@ -156,7 +179,13 @@ export class FrontChannel {
     for (const [id, post] of this.posts) {
       this.posts.delete(id);
       post.waiting.delete(id);
-      post.answers.push({ jsonrpc: '2.0', id, error: { code: -32001, message: 'Session closed' } });
+      const error = { jsonrpc: '2.0', id, error: { code: -32001, message: 'Session closed' } };
+      if (post.sse) {
+        if (!post.res.destroyed) post.res.write(`event: message\ndata: ${JSON.stringify(error)}\n\n`);
+        if (post.waiting.size === 0) post.res.end();
+        continue;
+      }
+      post.answers.push(error);
       if (post.waiting.size === 0 && !post.res.destroyed) json(post.res, 200, post.batch ? post.answers : post.answers[0]);
     }
     clearInterval(this.keepAlive);

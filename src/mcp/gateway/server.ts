@@ -111,9 +111,19 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
   };
 
   const openSession = async (route: McpRoute, principal: Principal, token: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
-    const mine = perPrincipal.get(principal.id) ?? 0;
-    if (mine >= config.maxSessionsPerPrincipal || sessions.size + opening >= config.maxSessions) {
-      event(route, principal.name, { kind: 'auth', decision: 'block', reason: 'session_limit', status: 429 });
+    // A principal at its limit loses its least recently used session (clients that never DELETE theirs would
+    // otherwise lock themselves out until the idle timeout); the gateway-wide limit refuses.
+    if ((perPrincipal.get(principal.id) ?? 0) >= config.maxSessionsPerPrincipal) {
+      let oldest: McpSession | undefined;
+      for (const s of sessions.values()) if (s.principal.id === principal.id && (!oldest || s.lastSeen < oldest.lastSeen)) oldest = s;
+      if (oldest) {
+        dropSession(oldest);
+        void oldest.close();
+        event(route, principal.name, { kind: 'limit', decision: 'flag', reason: 'session_evicted', extra: { limit: config.maxSessionsPerPrincipal } });
+      }
+    }
+    if ((perPrincipal.get(principal.id) ?? 0) >= config.maxSessionsPerPrincipal || sessions.size + opening >= config.maxSessions) {
+      event(route, principal.name, { kind: 'limit', decision: 'block', reason: 'session_limit', status: 429 });
       rpcError(res, 429, -32000, 'too many open sessions; close one (DELETE) or wait for idle ones to expire', { 'retry-after': '60' });
       return;
     }
@@ -166,7 +176,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     if (missing.length > 0) return refuse(route, req, res, 'insufficient_scope', 'insufficient_scope', 'the token lacks a scope this server needs', route.resource.requiredScopes, principal.name);
     const limited = await rate.check(principal);
     if (!limited.ok) {
-      event(route, principal.name, { kind: 'auth', decision: 'block', reason: 'rate_limit', status: 429 });
+      event(route, principal.name, { kind: 'limit', decision: 'block', reason: 'rate_limit', status: 429 });
       rpcError(res, 429, -32000, limited.message, { 'retry-after': String(limited.retryAfterSeconds) });
       return;
     }

@@ -25,6 +25,8 @@ type Id = string | number;
 
 interface Pending {
   method: string;
+  /** The request's `_meta.progressToken`: the upstream's progress notifications go back on the request's POST. */
+  progressToken?: Id;
   tool?: string;
   startedAt: number;
   timer: NodeJS.Timeout;
@@ -37,7 +39,7 @@ const isId = (v: unknown): v is Id => typeof v === 'string' || typeof v === 'num
 
 export interface SessionEvents {
   /** A decision of this session (tool calls, hidden tools, upstream failures). */
-  record(e: { kind: 'detection' | 'auth' | 'system'; decision: 'allow' | 'redact' | 'block' | 'flag' | 'error'; stage?: 'tool_call' | 'tool_result'; reason?: string; tool?: string; method?: string; results?: (StageResult | undefined)[]; durationMs?: number; extra?: Dict }): void;
+  record(e: { kind: 'detection' | 'auth' | 'limit' | 'system'; decision: 'allow' | 'redact' | 'block' | 'flag' | 'error'; stage?: 'tool_call' | 'tool_result'; reason?: string; tool?: string; method?: string; results?: (StageResult | undefined)[]; durationMs?: number; extra?: Dict }): void;
 }
 
 export class McpSession {
@@ -48,6 +50,8 @@ export class McpSession {
   /** The caller's latest verified token (only for an RFC 8693 exchange; never sent upstream). */
   token: string | undefined;
   private readonly pending = new Map<Id, Pending>();
+  /** progressToken → id of the pending client request that carries it. */
+  private readonly progress = new Map<Id, Id>();
   private readonly internal = new Map<string, { resolve(v: JSONRPCMessage): void; timer: NodeJS.Timeout }>();
   private readonly access: ToolAccess;
   private readonly vetter: ToolVetter;
@@ -91,10 +95,7 @@ export class McpSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-    }
+    for (const id of [...this.pending.keys()]) this.settle(id);
     for (const w of this.internal.values()) clearTimeout(w.timer);
     this.internal.clear();
     await Promise.allSettled([this.upstream?.close(), this.front.close()]);
@@ -113,18 +114,29 @@ export class McpSession {
   }
 
   private upstreamFailed(id: Id, message: string): void {
-    const p = this.pending.get(id);
+    const p = this.settle(id);
     if (!p) return;
-    clearTimeout(p.timer);
-    this.pending.delete(id);
     this.events.record({ kind: 'system', decision: 'error', reason: 'upstream_error', method: p.method, ...(p.tool !== undefined ? { tool: p.tool } : {}) });
     this.reply(id, UPSTREAM_ERROR, message);
   }
 
-  private track(id: Id, method: string, tool?: string, callResult?: StageResult): void {
+  private track(id: Id, m: Dict, tool?: string, callResult?: StageResult): void {
     const timer = setTimeout(() => this.upstreamFailed(id, `the upstream did not answer within ${this.route.timeoutMs} ms`), this.route.timeoutMs);
     timer.unref();
-    this.pending.set(id, { method, startedAt: performance.now(), timer, ...(tool !== undefined ? { tool } : {}), ...(callResult ? { callResult } : {}) });
+    const meta = isDict(m.params) && isDict(m.params._meta) ? m.params._meta : undefined;
+    const progressToken = meta !== undefined && isId(meta.progressToken) ? meta.progressToken : undefined;
+    if (progressToken !== undefined) this.progress.set(progressToken, id);
+    this.pending.set(id, { method: m.method as string, startedAt: performance.now(), timer, ...(progressToken !== undefined ? { progressToken } : {}), ...(tool !== undefined ? { tool } : {}), ...(callResult ? { callResult } : {}) });
+  }
+
+  /** Forgets a pending request (answered, failed or timed out). */
+  private settle(id: Id): Pending | undefined {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    if (p.progressToken !== undefined && this.progress.get(p.progressToken) === id) this.progress.delete(p.progressToken);
+    return p;
   }
 
   private fromClient(msg: JSONRPCMessage): void {
@@ -148,15 +160,10 @@ export class McpSession {
       case 'tools/call':
         void this.toolCall(id, m).catch(() => this.reply(id, -32603, 'internal error'));
         return;
-      case 'tools/list':
-      case 'initialize':
-      case 'resources/read':
-      case 'prompts/get':
-        this.track(id, m.method);
-        break;
       default:
-        // Other requests are not inspected, but still tracked so that a silent upstream gets a timeout answer.
-        this.track(id, m.method);
+        // Every request is tracked: answers to tools/list, initialize, resources/read and prompts/get are inspected,
+        // and a silent upstream gets a timeout answer.
+        this.track(id, m);
     }
     this.send(msg);
   }
@@ -199,7 +206,7 @@ export class McpSession {
       return;
     }
     if (this.closed) return;
-    this.track(id, 'tools/call', tool, outcome.texts > 0 ? outcome.result : undefined);
+    this.track(id, m, tool, outcome.texts > 0 ? outcome.result : undefined);
     this.send(m as JSONRPCMessage);
   }
 
@@ -234,8 +241,10 @@ export class McpSession {
     const m = msg as Dict;
     if (typeof m.method === 'string') {
       if (m.method === 'notifications/tools/list_changed') this.toolsStale = true;
-      // Notifications and the upstream's own requests go to the client's standalone stream.
-      this.front.send(msg as Dict);
+      // Progress goes back on the POST of the request it reports on (after its answer it would be lost); other
+      // notifications and the upstream's own requests go to the client's GET stream.
+      const token = m.method === 'notifications/progress' && isDict(m.params) && isId(m.params.progressToken) ? m.params.progressToken : undefined;
+      this.front.send(m, token === undefined ? undefined : this.progress.get(token));
       return;
     }
     if (!isId(m.id)) return;
@@ -248,10 +257,8 @@ export class McpSession {
       }
       return;
     }
-    const p = this.pending.get(m.id);
+    const p = this.settle(m.id);
     if (!p) return; // an answer to nothing (or after our timeout answer): dropped
-    clearTimeout(p.timer);
-    this.pending.delete(m.id);
     void this.answer(m, p).catch(() => this.reply(m.id as Id, -32603, 'internal error'));
   }
 
