@@ -48,9 +48,11 @@ function globalOf(re: RegExp): RegExp {
 
 /**
  * The earliest match of any pattern, the first pattern in list order winning a tie — as if each were tried in
- * turn, but with one scan of the text per flag set: the patterns are joined into alternations (one per flags
- * value, each alternative wrapped in a capture group that tells which pattern matched). ~70 separate scans made
- * this the eval harness's hottest function.
+ * turn, but with few scans of the text: the patterns are joined into alternations of at most GROUP_SIZE patterns
+ * of equal flags (each alternative wrapped in a capture group that tells which pattern matched). ~70 separate scans
+ * made this the eval harness's hottest function; one alternation of all of them costs V8 more to compile on first
+ * use than it saves (measured on the 62 strong refusal patterns: groups of 8 compile in about half the time of one
+ * alternation and scan 1.3× faster, 9 scans per text instead of 2).
  */
 export function firstMatch(patterns: readonly RegExp[], text: string): { index: number; text: string } | undefined {
   let best: { index: number; order: number; text: string } | undefined;
@@ -78,6 +80,8 @@ interface Combined {
 }
 
 const COMBINED = new WeakMap<readonly RegExp[], Combined[]>();
+/** Patterns per alternation (see firstMatch). */
+const GROUP_SIZE = 8;
 
 function combined(patterns: readonly RegExp[]): Combined[] {
   let groups = COMBINED.get(patterns);
@@ -85,15 +89,16 @@ function combined(patterns: readonly RegExp[]): Combined[] {
   const byFlags = new Map<string, { sources: string[]; slots: number[]; order: number[]; next: number }>();
   patterns.forEach((re, i) => {
     const flags = re.flags.replace(/[gy]/g, '');
-    let g = byFlags.get(flags);
-    if (!g) byFlags.set(flags, (g = { sources: [], slots: [], order: [], next: 1 }));
+    const key = `${flags}/${Math.floor(i / GROUP_SIZE)}`;
+    let g = byFlags.get(key);
+    if (!g) byFlags.set(key, (g = { sources: [], slots: [], order: [], next: 1 }));
     g.sources.push(`(${re.source})`);
     g.slots.push(g.next);
     g.order.push(i);
     // This alternative's own group plus the groups inside the pattern.
     g.next += 1 + captureCount(re);
   });
-  groups = [...byFlags].map(([flags, g]) => ({ re: new RegExp(g.sources.join('|'), flags), slots: g.slots, order: g.order }));
+  groups = [...byFlags].map(([key, g]) => ({ re: new RegExp(g.sources.join('|'), key.slice(0, key.indexOf('/'))), slots: g.slots, order: g.order }));
   COMBINED.set(patterns, groups);
   return groups;
 }
