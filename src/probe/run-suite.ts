@@ -7,7 +7,7 @@ import { BULWARK_VERSION } from '../core/version.js';
 import type { Store } from '../store/db.js';
 import { canonicalJson, caseId, sha256Hex } from './case-id.js';
 import { loadDataset } from './datasets/load-dataset.js';
-import { createGrader } from './graders/index.js';
+import { createGrader, prepareGraders } from './graders/index.js';
 import { isRefusal } from './graders/refusal.js';
 import { loadPack } from './packs/registry.js';
 import type { BaselineDiff, CaseInfo, RunReport, TrendPoint } from './reports/types.js';
@@ -129,6 +129,13 @@ function categoryTags(cases: readonly ProbeCase[]): Map<string, TaxonomyTags> {
 }
 
 /** What a stored result needs for the summary and the diff: everything but the answer. */
+/** Every grader type the cases use (what prepareGraders needs to know). */
+function gradedTypes(cases: readonly ProbeCase[]): Set<string> {
+  const types = new Set<string>();
+  for (const c of cases) for (const g of c.graders) types.add(g.type);
+  return types;
+}
+
 function slim(r: CaseResult): CaseResult {
   return { ...r, response: { text: '', latencyMs: r.response.latencyMs, ...(r.response.error ? { error: r.response.error } : {}) } };
 }
@@ -179,6 +186,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       pending = [];
       await runs.appendResults(runId, batch);
     };
+    await prepareGraders(gradedTypes(cases));
     const factory = (spec: GraderSpec): Grader => (spec.type === 'unscored' ? unscoredGrader(spec) : createGrader(spec));
     const bar = options.progress ? createProgressBar(options.progress, { label: suite.name }) : undefined;
     let stats: RunStats;

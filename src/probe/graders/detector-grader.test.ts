@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GradeInput, ProbeCase, TargetResponse } from '../types.js';
-import { createGrader } from './index.js';
+import { createGrader, prepareGraders } from './index.js';
+
+// The detector graders load the detectors on demand; a run does this before building its graders.
+await prepareGraders(['detector:*']);
 
 const CASE: ProbeCase = {
   id: 'p/1',

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraderSpec } from '../types.js';
-import { createGrader, GRADER_TYPES } from './index.js';
+import { createGrader, GRADER_TYPES, prepareGraders } from './index.js';
+
+beforeAll(() => prepareGraders(['detector:*']));
 
 const SPECS: Record<string, GraderSpec> = {
   refusal: { type: 'refusal' },
@@ -25,6 +27,11 @@ describe('grader registry', () => {
       expect(g.hash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(GRADER_TYPES).toEqual(expect.arrayContaining(['refusal', 'canary', 'contains', 'icontains', 'not-contains', 'equals', 'starts-with', 'regex', 'is-json', 'javascript', 'reference', 'tool-called', 'markdown-image-exfil', 'bbq-choice', 'llm-judge', 'detector:<id>']));
+  });
+
+  it('the detector graders need prepareGraders, which loads them only when a type uses detectors', async () => {
+    await expect(prepareGraders(['contains', 'refusal'])).resolves.toBeUndefined();
+    expect(createGrader({ type: 'detector:toxicity' }).type).toBe('detector:toxicity');
   });
 
   it('the hash is stable across key order and empty options, and changes with value and options', () => {
