@@ -87,7 +87,15 @@ export class McpSession {
         void this.front.close();
       }
     };
-    upstream.onerror = () => undefined;
+    upstream.onerror = (e) => {
+      // The upstream forgot its session (restarted, expired): this session cannot go on either; closing it makes
+      // the client's next request a 404, after which MCP clients start a new session.
+      const context = (e as { context?: { sessionExpired?: unknown } }).context;
+      if (context?.sessionExpired === true && !this.closed) {
+        this.events.record({ kind: 'system', decision: 'error', reason: 'upstream_session_expired' });
+        void this.close();
+      }
+    };
     await upstream.start();
     this.upstream = upstream;
   }

@@ -35,6 +35,8 @@ afterAll(async () => {
 interface Listening {
   url: string;
   requests: { method: string; headers: IncomingMessage['headers'] }[];
+  /** Connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -44,10 +46,13 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Pr
     requests.push({ method: req.method ?? '', headers: req.headers });
     Promise.resolve(handler(req, res)).catch(() => (res.headersSent ? res.end() : res.writeHead(500).end()));
   });
+  let connections = 0;
+  http.on('connection', () => void connections++);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}${path}`,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
@@ -177,6 +182,21 @@ describe('http upstream', () => {
     expect(new Set(auths)).toEqual(new Set(['Bearer exchanged-1', 'Bearer exchanged-2']));
     expect(auths.at(-1)).toBe('Bearer exchanged-2');
     expect(allHeaderValues(upstream.requests)).not.toContain(CALLER_TOKEN);
+  });
+
+  it('shares warm keep-alive connections between sessions, and closing one session leaves the others working', async () => {
+    const upstream = await startMcpHttp(() => true);
+    closers.push(upstream.close);
+    const connector = await createUpstreamConnector(httpConfig(upstream.url), { env: {} });
+    const first = await connect(connector);
+    await first.listTools();
+    const second = await connect(connector);
+    await second.listTools();
+    await first.close();
+    expect((await second.callTool({ name: 'echo' })).content).toEqual([{ type: 'text', text: 'hello' }]);
+    // Two sessions, each with initialize, initialized, GET (405), tools/list; fewer connections than requests.
+    expect(upstream.requests.length).toBeGreaterThanOrEqual(8);
+    expect(upstream.connections()).toBeLessThan(upstream.requests.length / 2);
   });
 
   it('fails a request when there is no caller token to exchange', async () => {

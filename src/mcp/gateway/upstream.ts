@@ -1,14 +1,15 @@
 // The upstream side of the MCP gateway: one SDK client transport per client session towards the configured MCP
 // server. stdio servers are spawned without a shell, with a minimal environment (PATH and HOME plus what the
-// server's entry configures) and a bounded stderr drain. Streamable HTTP upstreams get the gateway's own credential
-// (a static secret, or an RFC 8693 exchange of the caller's token): headers are rebuilt on every request so no
-// authorization, cookie or proxy-authorization set elsewhere, and never the caller's token, reaches the upstream.
+// server's entry configures) and a bounded stderr drain. Streamable HTTP upstreams are reached over the gateway's
+// lean node:http transport (http-client-transport.ts; redirects are never followed) with one keep-alive Agent per
+// upstream, and get the gateway's own credential (a static secret, or an RFC 8693 exchange of the caller's token):
+// the only headers besides the protocol's are the ones built here for each request, so no authorization, cookie or
+// proxy-authorization from elsewhere, and never the caller's token, reaches the upstream.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, type StreamableHTTPReconnectionOptions } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { BulwarkError } from '../../core/errors.js';
 import type { Principal } from '../../gateway/auth/principal.js';
@@ -16,6 +17,7 @@ import { resolveSecret } from '../../policy/secrets.js';
 import type { SecretRef } from '../../policy/schema.js';
 import { BASE_ENV_VARS, type Env } from '../audit/live-env.js';
 import type { HttpUpstreamConfig, McpServerConfig, StdioUpstreamConfig } from './config.js';
+import { createUpstreamAgent, HttpClientTransport, type HeaderSource } from './http-client-transport.js';
 import { createTokenExchanger, type TokenExchanger } from './token-exchange.js';
 
 export interface UpstreamSessionContext {
@@ -39,6 +41,7 @@ export interface UpstreamDeps {
   env?: Env;
   /** Relative secret files and a relative stdio cwd resolve against this; default process.cwd(). */
   cwd?: string;
+  /** Used for the token exchange only (the upstream itself is reached over node:http / node:https). */
   fetch?: typeof fetch;
   log?: UpstreamLog;
   /** Token exchange answer timeout (tests lower it); default 10 s. */
@@ -68,14 +71,6 @@ const RESERVED_HEADERS = new Set([
   'trailer',
   'upgrade',
 ]);
-
-/** Retries of a dropped SSE stream: a few, backing off to 10 s. */
-const RECONNECTION: StreamableHTTPReconnectionOptions = {
-  initialReconnectionDelay: 500,
-  maxReconnectionDelay: 10_000,
-  reconnectionDelayGrowFactor: 2,
-  maxRetries: 3,
-};
 
 const noLog: UpstreamLog = () => undefined;
 
@@ -185,12 +180,11 @@ export function drainStderr(stream: Readable, line: (text: string) => void, over
 
 async function httpConnector(name: string, cfg: HttpUpstreamConfig, deps: UpstreamDeps): Promise<UpstreamConnector> {
   const upstreamUrl = new URL(cfg.url);
-  const baseFetch = deps.fetch ?? fetch;
   const credential = cfg.credential ? await secret(name, 'http.credential', cfg.credential, deps) : undefined;
   if (credential !== undefined && !/^[\x21-\x7e]+$/.test(credential)) {
     throw configError(name, 'http.credential', 'the bearer token must be visible ASCII without spaces');
   }
-  const extra: [string, string][] = [];
+  const extra: Record<string, string> = {};
   for (const [header, ref] of Object.entries(cfg.headers)) {
     const lower = header.toLowerCase();
     const field = `http.headers.${header}`;
@@ -198,56 +192,68 @@ async function httpConnector(name: string, cfg: HttpUpstreamConfig, deps: Upstre
     if (lower === 'authorization' && (cfg.credential || cfg.tokenExchange)) throw configError(name, field, 'give either an authorization header or credential / tokenExchange');
     const value = await secret(name, field, ref, deps);
     if (/[\x00\r\n]/.test(value)) throw configError(name, field, 'the value contains a line break or NUL');
-    extra.push([lower, value]);
+    extra[lower] = value;
   }
   let exchanger: TokenExchanger | undefined;
   if (cfg.tokenExchange) {
     const clientSecret = cfg.tokenExchange.clientSecret ? await secret(name, 'http.tokenExchange.clientSecret', cfg.tokenExchange.clientSecret, deps) : undefined;
     exchanger = createTokenExchanger(cfg.tokenExchange, clientSecret, {
       resource: cfg.url,
-      fetch: baseFetch,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
       ...(deps.tokenExchangeTimeoutMs !== undefined ? { timeoutMs: deps.tokenExchangeTimeoutMs } : {}),
     });
   }
+  // With a static credential (or none) every request of every session carries the same headers: built once.
+  const fixed: Readonly<Record<string, string>> = Object.freeze(credential !== undefined ? { ...extra, authorization: `Bearer ${credential}` } : { ...extra });
 
-  let lastPresented: readonly string[] = Object.freeze([]);
+  // One keep-alive Agent for all sessions of this upstream: a new session starts on a warm connection (no TCP or
+  // TLS handshake), and idle sockets are unref'd and closed after a few seconds. Sessions never own a socket:
+  // close() of one session ends its own requests only.
+  const agent = createUpstreamAgent(upstreamUrl);
 
-  async function authorization(ctx: UpstreamSessionContext): Promise<string | undefined> {
-    if (credential !== undefined) return `Bearer ${credential}`;
-    if (!exchanger) return undefined;
-    const subject = ctx.subjectToken();
-    if (!subject) {
-      throw new BulwarkError('ERR_INPUT_MISSING_FIELD', `mcp server ${name}: no caller token to exchange for the upstream`, { context: { server: name, principal: ctx.principal.id } });
-    }
-    return `Bearer ${await exchanger.exchange(subject)}`;
-  }
+  let lastHeaders: Readonly<Record<string, string>> | undefined;
+  let lastNames: readonly string[] = Object.freeze([]);
+  let namesOf: Readonly<Record<string, string>> | undefined;
 
-  const guardedFetch = (ctx: UpstreamSessionContext) =>
-    async (url: string | URL, init?: RequestInit): Promise<Response> => {
-      const target = new URL(url);
-      // The SDK follows redirects only within the origin (through this function); anything else never gets credentials.
-      if (!withinOrigin(upstreamUrl, target)) {
-        throw new BulwarkError('ERR_IO', `mcp server ${name}: refused a request to ${target.origin}, outside the upstream's origin`, { context: { server: name, origin: target.origin } });
+  /** The headers of each request of one session: with an exchange, a token for the caller's current token. */
+  function headersOf(ctx: UpstreamSessionContext): HeaderSource {
+    if (!exchanger) return () => fixed;
+    const ex = exchanger;
+    return async () => {
+      const subject = ctx.subjectToken();
+      if (!subject) {
+        throw new BulwarkError('ERR_INPUT_MISSING_FIELD', `mcp server ${name}: no caller token to exchange for the upstream`, { context: { server: name, principal: ctx.principal.id } });
       }
-      const headers = upstreamHeaders(init?.headers, extra, await authorization(ctx));
-      lastPresented = Object.freeze([...headers.keys()].sort());
-      return baseFetch(target, { ...init, headers, redirect: init?.redirect === 'error' ? 'error' : 'manual' });
+      return { ...extra, authorization: `Bearer ${await ex.exchange(subject)}` };
     };
+  }
 
   return {
     kind: 'http',
     get lastPresentedHeaders() {
-      return lastPresented;
+      if (lastHeaders !== namesOf) {
+        namesOf = lastHeaders;
+        lastNames = Object.freeze(Object.keys(lastHeaders ?? {}).sort());
+      }
+      return lastNames;
     },
     open(ctx: UpstreamSessionContext): Transport {
-      return new StreamableHTTPClientTransport(new URL(upstreamUrl), { fetch: guardedFetch(ctx), reconnectionOptions: RECONNECTION, redirectPolicy: 'same-origin' });
+      return new HttpClientTransport(upstreamUrl, {
+        name: `mcp server ${name}`,
+        agent,
+        headers: headersOf(ctx),
+        presented: (headers) => {
+          lastHeaders = headers;
+        },
+      });
     },
   };
 }
 
 /**
- * The headers of one upstream request, built from scratch: what the SDK set, without any credential header and
- * without the names the gateway sets itself; then the gateway's authorization (if any) and configured headers.
+ * The headers of one fetch-style upstream request, built from scratch: what the caller set, without any credential
+ * header and without the names the gateway sets itself; then the gateway's authorization (if any) and configured
+ * headers. (The connector no longer needs it: its transport sends only the protocol's headers and the gateway's.)
  */
 export function upstreamHeaders(incoming: RequestInit['headers'], extra: readonly (readonly [string, string])[], authorization: string | undefined): Headers {
   const own = new Set(extra.map(([n]) => n));
@@ -258,11 +264,4 @@ export function upstreamHeaders(incoming: RequestInit['headers'], extra: readonl
   if (authorization !== undefined) out.set('authorization', authorization);
   for (const [n, v] of extra) out.set(n, v);
   return out;
-}
-
-/** Same scheme, host and port, or the https form of an http URL on default ports (the SDK's same-origin rule). */
-function withinOrigin(from: URL, to: URL): boolean {
-  if (to.username !== '' || to.password !== '') return false;
-  if (from.origin === to.origin) return true;
-  return from.hostname === to.hostname && from.protocol === 'http:' && from.port === '' && to.protocol === 'https:' && to.port === '';
 }
