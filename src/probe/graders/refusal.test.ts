@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assessRefusal, firstMatch, isRefusal, refusalScore } from './refusal.js';
+import { assessRefusal, captureCount, firstMatch, isRefusal, refusalScore } from './refusal.js';
 import { COMPLIANCE, NOT_REFUSALS as IDIOMS, STRONG_REFUSALS, WEAK_REFUSALS } from './refusal-patterns.js';
 
 const FULL_REFUSALS = [
@@ -138,5 +138,19 @@ describe('firstMatch (patterns joined into one alternation per flag set)', () =>
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('captureCount', () => {
+  const compiled = (re: RegExp) => (new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+
+  it('counts the capture groups of every shipped refusal pattern as the regex engine does', () => {
+    for (const re of [...STRONG_REFUSALS, ...WEAK_REFUSALS, ...IDIOMS, ...COMPLIANCE]) expect(captureCount(re)).toBe(compiled(re));
+  });
+
+  it('skips escapes, character classes, non-capturing groups and lookarounds, and counts named groups', () => {
+    for (const re of [/a(b)(?:c)(?=d)(?!e)(?<=f)(?<!g)(?<name>h)/, /\(x\)[(](y)/, /[\]()](z)/, /(?:(a)|(b))\\(c)/u, /[\\\]](d)/]) {
+      expect(captureCount(re)).toBe(compiled(re));
+    }
   });
 });

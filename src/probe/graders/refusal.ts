@@ -103,8 +103,32 @@ function combined(patterns: readonly RegExp[]): Combined[] {
   return groups;
 }
 
-function captureCount(re: RegExp): number {
-  return (new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')?.length ?? 1) - 1;
+/**
+ * Capture groups in a pattern, read from its source (compiling `source|` and matching '' would tell too, but costs a
+ * regex compile per pattern at every start): `(` opens one unless escaped, inside a character class, or followed
+ * by `?` — except a named group `(?<name>`, which captures (`(?<=` and `(?<!` are lookbehinds).
+ */
+export function captureCount(re: RegExp): number {
+  const src = re.source;
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') {
+      if (src[i + 1] !== '?') n++;
+      else if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') n++;
+    }
+  }
+  return n;
 }
 
 /** Signs of compliance in `text`: an opening yes, steps, code, or a list of two or more items. */
