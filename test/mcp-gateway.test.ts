@@ -287,6 +287,37 @@ describe('MCP gateway: the negative matrix', () => {
     expect(await res.text()).toContain('HeaderMismatch');
   });
 
+  it('drops a request sent without an id (a tools/call shaped as a notification) instead of forwarding it unchecked', async () => {
+    const auth = { authorization: `Bearer ${await mint({ scope: 'mcp:tools', sub: 'mallory' })}` };
+    const init = await post('/tools/mcp', INIT, auth);
+    const sid = init.headers.get('mcp-session-id')!;
+    await init.body?.cancel();
+    const h = { ...auth, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' };
+    const res = await post('/tools/mcp', { jsonrpc: '2.0', method: 'tools/call', params: { name: 'get_config', arguments: {} } }, h);
+    expect(res.status).toBe(202);
+    expect((await events()).some((e) => e.attributes.reason === 'request_without_id' && e.principal === 'mallory')).toBe(true);
+    // Tasks would carry a tool's result past the tool_result rules: refused.
+    const task = await post('/tools/mcp', { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' }, task: {} } }, h);
+    expect(((await task.json()) as { error: { code: number } }).error.code).toBe(-32602);
+    // A tool name with control characters is refused as a JSON-RPC error, never echoed into a header.
+    const crlf = await post('/tools/mcp', { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'echo\r\nx-evil: 1', arguments: {} } }, h);
+    expect(crlf.status).toBe(200);
+    expect(((await crlf.json()) as { error: { code: number } }).error.code).toBe(-32602);
+  });
+
+  it('parallel initializes of one principal cannot exceed its session limit', async () => {
+    const auth = { authorization: `Bearer ${await mint({ scope: 'mcp:tools', sub: 'zed' })}` };
+    const answers = await Promise.all(Array.from({ length: 15 }, () => post('/tools/mcp', INIT, auth)));
+    for (const a of answers) await a.body?.cancel();
+    // Each answer is a session (the oldest evicted at the limit) or 429; however they interleave, at most 10 live.
+    expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+    const sids = answers.filter((a) => a.status === 200).map((a) => a.headers.get('mcp-session-id')!);
+    const ping = (sid: string) => post('/tools/mcp', { jsonrpc: '2.0', id: 1, method: 'ping' }, { ...auth, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' });
+    const alive = (await Promise.all(sids.map(ping))).filter((r) => r.status === 200).length;
+    expect(alive).toBeGreaterThan(0);
+    expect(alive).toBeLessThanOrEqual(10);
+  });
+
   it('answers hostile bodies with JSON-RPC errors, never a crash', async () => {
     const auth = { authorization: `Bearer ${await mint({ scope: 'mcp:tools' })}` };
     const bad = await post('/tools/mcp', '{"jsonrpc": "2.0", "id": 1, "method": ', auth);

@@ -47,7 +47,7 @@ describe('bulwark policy', () => {
     expect(await run(['policy', 'schema'], io)).toBe(0);
     const schema = JSON.parse(io.out()) as { $schema: string; properties: Record<string, unknown> };
     expect(schema.$schema).toContain('draft-07');
-    expect(Object.keys(schema.properties)).toEqual(['version', 'server', 'upstreams', 'auth', 'limits', 'policies', 'routes', 'defaultPolicy', 'alerts', 'sinks', 'outbox']);
+    expect(Object.keys(schema.properties)).toEqual(['version', 'server', 'upstreams', 'auth', 'limits', 'policies', 'routes', 'defaultPolicy', 'alerts', 'sinks', 'outbox', 'mcp']);
   });
 
   it('check: exit 0 with a summary of upstreams, policies per stage and routes; warns about unset variables', async () => {

@@ -113,7 +113,7 @@ export const mcpServerSchema = z
     scopes: z.array(scopeSchema).max(64).default([]).describe('scopes every request to this server needs'),
     toolScopes: z.record(globSchema, z.array(scopeSchema).min(1).max(64)).default({}).describe('tool name glob → scopes a tools/call of it needs (403 insufficient_scope)'),
     access: z.array(accessRuleSchema).max(1024).default([]).describe('first rule whose principal glob matches decides; no match: every tool'),
-    pins: z.string().min(1).max(4096).optional().describe('pin file from `bulwark mcp pin`: changed or new definitions are hidden and refused until re-pinned'),
+    pins: z.string().min(1).max(4096).optional().describe('pin file from `bulwark mcp pin`: changed or new tool definitions (and changed server instructions) are hidden and refused until re-pinned; prompts and resources are not enforced'),
     pinName: z.string().min(1).max(256).optional().describe('server name in the pin file (default: name)'),
     descriptions: z.enum(['block', 'flag', 'off']).default('block').describe('poisoned tool descriptions (hidden directives, shadowing, invisible text): hide, only record, or skip the check'),
     policy: z.string().regex(NAME).optional().describe("policy whose tool_call and tool_result rules guard this server's traffic (default: defaultPolicy)"),

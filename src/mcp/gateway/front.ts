@@ -16,6 +16,18 @@ export const MAX_BATCH = 100;
 const SSE_KEEPALIVE_MS = 25_000;
 
 const SUPPORTED = new Set<string>(SUPPORTED_PROTOCOL_VERSIONS);
+/** An event stream whose client reads slower than this much is buffered for it is cut (memory stays bounded). */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+/** Writes one event; a stream whose reader has fallen MAX_BUFFERED behind is destroyed instead of growing. */
+function writeEvent(res: ServerResponse, m: Message): void {
+  if (res.destroyed) return;
+  if (res.writableLength > MAX_BUFFERED) {
+    res.destroy();
+    return;
+  }
+  res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+}
 
 const isDict = (v: unknown): v is Message => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is Id => (typeof v === 'string' && v.length <= 1024) || (typeof v === 'number' && Number.isFinite(v));
@@ -24,7 +36,7 @@ const isId = (v: unknown): v is Id => (typeof v === 'string' && v.length <= 1024
 export function validMessage(m: unknown): m is Message {
   if (!isDict(m) || m.jsonrpc !== '2.0') return false;
   if (typeof m.method === 'string') {
-    if (m.method.length === 0 || m.method.length > 256) return false;
+    if (m.method.length === 0 || m.method.length > 256 || 'result' in m || 'error' in m) return false;
     if ('id' in m && !isId(m.id)) return false;
     return m.params === undefined || isDict(m.params) || Array.isArray(m.params);
   }
@@ -149,7 +161,7 @@ export class FrontChannel {
           post.sse = true;
           post.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'mcp-session-id': this.sessionId });
         }
-        post.res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+        writeEvent(post.res, m);
         return;
       }
     }
@@ -158,7 +170,7 @@ export class FrontChannel {
       this.posts.delete(m.id as Id);
       post.waiting.delete(m.id as Id);
       if (post.sse) {
-        if (!post.res.destroyed) post.res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+        writeEvent(post.res, m);
         if (post.waiting.size === 0) post.res.end();
         return;
       }
@@ -169,7 +181,7 @@ export class FrontChannel {
       return;
     }
     if (isAnswer || !this.stream || this.stream.destroyed) return;
-    this.stream.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+    writeEvent(this.stream, m);
   }
 
   /** Ends the session: pending POSTs get an error, the GET stream ends. */
@@ -181,7 +193,7 @@ export class FrontChannel {
       post.waiting.delete(id);
       const error = { jsonrpc: '2.0', id, error: { code: -32001, message: 'Session closed' } };
       if (post.sse) {
-        if (!post.res.destroyed) post.res.write(`event: message\ndata: ${JSON.stringify(error)}\n\n`);
+        writeEvent(post.res, error);
         if (post.waiting.size === 0) post.res.end();
         continue;
       }

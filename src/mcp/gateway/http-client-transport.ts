@@ -333,7 +333,8 @@ export class HttpClientTransport implements Transport {
     try {
       const headers = await this.headers(ACCEPT_BOTH, body);
       withSession = headers['mcp-session-id'] !== undefined;
-      res = await this.exchange('POST', headers, body);
+      // A tools/call is not sent twice: the upstream may have run it before the connection broke.
+      res = await this.exchange('POST', headers, body, (message as { method?: unknown }).method !== 'tools/call');
     } catch (e) {
       throw this.failed(e);
     }
@@ -416,9 +417,10 @@ export class HttpClientTransport implements Transport {
 
   /**
    * One request; resolves with the response head. A request on a reused keep-alive connection that fails before
-   * any answer (the server closed the idle connection just then) is sent once more on a new connection.
+   * any answer (the server closed the idle connection just then) is sent once more on a new connection, when
+   * `resendable` (not for a tool call, which the upstream may have run before the connection broke).
    */
-  private exchange(method: string, headers: Record<string, string>, body: string | undefined): Promise<IncomingMessage> {
+  private exchange(method: string, headers: Record<string, string>, body: string | undefined, resendable: boolean): Promise<IncomingMessage> {
     if (this.closed) return Promise.reject(this.closedError());
     this.presented?.(headers);
     return new Promise<IncomingMessage>((resolve, reject) => {
@@ -446,7 +448,7 @@ export class HttpClientTransport implements Transport {
         req.on('close', () => this.inflight.delete(req));
         req.end(body);
       };
-      attempt(true);
+      attempt(resendable);
     });
   }
 
@@ -581,7 +583,7 @@ export class HttpClientTransport implements Transport {
       try {
         const headers = await this.headers(SSE, undefined);
         withSession = headers['mcp-session-id'] !== undefined;
-        res = await this.exchange('GET', headers, undefined);
+        res = await this.exchange('GET', headers, undefined, true);
       } catch (e) {
         if (this.closed) return;
         this.report(e);

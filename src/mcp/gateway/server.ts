@@ -127,6 +127,13 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       rpcError(res, 429, -32000, 'too many open sessions; close one (DELETE) or wait for idle ones to expire', { 'retry-after': '60' });
       return;
     }
+    // The slot is taken now, before the first await: parallel initializes cannot all pass the check above.
+    perPrincipal.set(principal.id, (perPrincipal.get(principal.id) ?? 0) + 1);
+    const release = (): void => {
+      const n = (perPrincipal.get(principal.id) ?? 1) - 1;
+      if (n <= 0) perPrincipal.delete(principal.id);
+      else perPrincipal.set(principal.id, n);
+    };
     const recorder: SessionEvents = { record: (e) => event(route, principal.name, e) };
     const session = new McpSession(route, principal, recorder, dropSession);
     session.token = token;
@@ -136,6 +143,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       await session.open();
     } catch (e) {
       opening--;
+      release();
       await session.close();
       deps.log?.('error', 'upstream MCP server could not be started', { server: route.name, error: e instanceof Error ? e.message : 'unknown' });
       event(route, principal.name, { kind: 'system', decision: 'error', reason: 'upstream_unavailable', status: 502 });
@@ -146,11 +154,11 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
     session.front.handlePost(req, res, body);
     // An initialize the channel refused (malformed, batched) never made a session: stop its upstream.
     if (!session.front.initialized) {
+      release();
       await session.close();
       return;
     }
     sessions.set(session.id, session);
-    perPrincipal.set(principal.id, (perPrincipal.get(principal.id) ?? 0) + 1);
   };
 
   const handleMcp = async (route: McpRoute, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -200,7 +208,7 @@ export function createMcpGateway(deps: McpGatewayDeps): McpGateway {
       for (const r of requests(body)) {
         if (r.method !== 'tools/call' || !isDict(r.params) || typeof r.params.name !== 'string') continue;
         const needed = route.toolScopes(r.params.name);
-        if (lacking(principal, needed).length > 0) return refuse(route, req, res, 'insufficient_scope', 'insufficient_scope', `tool ${r.params.name} needs more scope`, needed, principal.name);
+        if (lacking(principal, needed).length > 0) return refuse(route, req, res, 'insufficient_scope', 'insufficient_scope', 'the tool needs a scope the token lacks', needed, principal.name);
       }
     } else if (req.method !== 'GET' && req.method !== 'DELETE') {
       sendJson(res, 405, { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null }, { allow: 'GET, POST, DELETE' });

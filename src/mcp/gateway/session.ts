@@ -19,6 +19,11 @@ const INTERNAL_PREFIX = 'bulwark-gw-';
 /** JSON-RPC error of a request the gateway refused by policy (implementation-defined server error range). */
 export const POLICY_ERROR = -32001;
 export const UPSTREAM_ERROR = -32002;
+/** Most requests of one session waiting for the upstream at once. */
+export const MAX_PENDING = 256;
+/** Longest tool name accepted (names are echoed into events). */
+const MAX_TOOL_NAME = 256;
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 type Dict = Record<string, unknown>;
 type Id = string | number;
@@ -35,6 +40,15 @@ interface Pending {
 }
 
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every string inside a value (depth ≤ 16, at most 1,000): error data and sampling messages, for the guard. */
+function stringsOf(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (out.length >= 1000 || depth > 16) return out;
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringsOf(x, out, depth + 1);
+  else if (isDict(v)) for (const x of Object.values(v)) stringsOf(x, out, depth + 1);
+  return out;
+}
 const isId = (v: unknown): v is Id => typeof v === 'string' || typeof v === 'number';
 
 export interface SessionEvents {
@@ -52,6 +66,11 @@ export class McpSession {
   private readonly pending = new Map<Id, Pending>();
   /** progressToken → id of the pending client request that carries it. */
   private readonly progress = new Map<Id, Id>();
+  /** Ids of tools/call requests still being checked (before they are pending): an id is never in use twice. */
+  private readonly checking = new Set<Id>();
+  /** The gateway's own tools/list in progress (shared by the calls that wait for it), and whether one completed. */
+  private listing: Promise<void> | undefined;
+  private listed = false;
   private readonly internal = new Map<string, { resolve(v: JSONRPCMessage): void; timer: NodeJS.Timeout }>();
   private readonly access: ToolAccess;
   private readonly vetter: ToolVetter;
@@ -150,9 +169,16 @@ export class McpSession {
   private fromClient(msg: JSONRPCMessage): void {
     this.lastSeen = Date.now();
     const m = msg as Dict;
-    if (typeof m.method !== 'string' || !isId(m.id)) {
-      // Notifications, and answers to the upstream's own requests (sampling, elicitation, roots).
+    if (typeof m.method !== 'string') {
+      // Answers to the upstream's own requests (sampling, elicitation, roots).
       this.send(msg);
+      return;
+    }
+    if (!isId(m.id)) {
+      // Only notifications travel without an id: a request without one (a `tools/call` sent as a notification)
+      // would reach the upstream past every check, and is dropped.
+      if (m.method.startsWith('notifications/')) this.send(msg);
+      else this.events.record({ kind: 'detection', decision: 'block', reason: 'request_without_id', method: m.method.slice(0, 64) });
       return;
     }
     const id = m.id;
@@ -160,13 +186,26 @@ export class McpSession {
       this.reply(id, -32600, 'request ids with this prefix are reserved');
       return;
     }
-    if (this.pending.has(id)) {
+    if (this.pending.has(id) || this.checking.has(id)) {
       this.reply(id, -32600, 'a request with this id is already in flight');
+      return;
+    }
+    if (this.pending.size + this.checking.size >= MAX_PENDING) {
+      this.reply(id, -32000, `too many requests in flight (at most ${MAX_PENDING} per session)`);
+      return;
+    }
+    // MCP tasks let a tool's result arrive through tasks/result, past the tool_result checks: the gateway does not
+    // offer them (the capability is removed from the initialize answer) and refuses their use.
+    if (m.method.startsWith('tasks/') || (m.method === 'tools/call' && isDict(m.params) && m.params.task !== undefined)) {
+      this.reply(id, -32602, 'tasks are not supported through the Bulwark gateway');
       return;
     }
     switch (m.method) {
       case 'tools/call':
-        void this.toolCall(id, m).catch(() => this.reply(id, -32603, 'internal error'));
+        this.checking.add(id);
+        void this.toolCall(id, m)
+          .catch(() => this.reply(id, -32603, 'internal error'))
+          .finally(() => this.checking.delete(id));
         return;
       default:
         // Every request is tracked: answers to tools/list, initialize, resources/read and prompts/get are inspected,
@@ -178,9 +217,9 @@ export class McpSession {
 
   private async toolCall(id: Id, m: Dict): Promise<void> {
     const params = isDict(m.params) ? m.params : {};
-    const tool = typeof params.name === 'string' ? params.name : undefined;
+    const tool = typeof params.name === 'string' && params.name.length > 0 && params.name.length <= MAX_TOOL_NAME && !CONTROL.test(params.name) ? params.name : undefined;
     if (tool === undefined) {
-      this.reply(id, -32602, 'tools/call needs params.name');
+      this.reply(id, -32602, `tools/call needs params.name: 1 to ${MAX_TOOL_NAME} characters without control characters`);
       return;
     }
     if (!this.access.allowed(tool)) {
@@ -190,8 +229,10 @@ export class McpSession {
     }
     if (this.route.vetsDefinitions) {
       let approved = this.toolsStale ? undefined : this.vetter.approved(tool);
-      if (approved === undefined) {
-        await this.listTools();
+      // Unknown to this session: list once (shared by concurrent calls); after that, an unknown name is refused
+      // without listing again until the server says its list changed.
+      if (approved === undefined && (!this.listed || this.toolsStale)) {
+        await (this.listing ??= this.listTools().finally(() => (this.listing = undefined)));
         approved = this.vetter.approved(tool);
       }
       if (approved !== true) {
@@ -221,6 +262,7 @@ export class McpSession {
   /** Lists the upstream's tools with the gateway's own request ids (every page) so that the vetter knows them. */
   private async listTools(): Promise<void> {
     this.toolsStale = false;
+    this.listed = true;
     let cursor: string | undefined;
     for (let page = 0; page < 100; page++) {
       const answer = (await this.request('tools/list', cursor === undefined ? {} : { cursor })) as Dict | undefined;
@@ -247,6 +289,10 @@ export class McpSession {
 
   private fromUpstream(msg: JSONRPCMessage): void {
     const m = msg as Dict;
+    if (isId(m.id) && (m.method === 'sampling/createMessage' || m.method === 'elicitation/create')) {
+      void this.upstreamAsks(m).catch(() => this.send({ jsonrpc: '2.0', id: m.id as Id, error: { code: -32603, message: 'internal error' } } as JSONRPCMessage));
+      return;
+    }
     if (typeof m.method === 'string') {
       if (m.method === 'notifications/tools/list_changed') this.toolsStale = true;
       // Progress goes back on the POST of the request it reports on (after its answer it would be lost); other
@@ -268,6 +314,22 @@ export class McpSession {
     const p = this.settle(m.id);
     if (!p) return; // an answer to nothing (or after our timeout answer): dropped
     void this.answer(m, p).catch(() => this.reply(m.id as Id, -32603, 'internal error'));
+  }
+
+  /**
+   * The upstream asks the client's model (sampling) or its user (elicitation): text written by the server, the
+   * same lever as a tool result. It passes the tool_result rules first; a blocked one is refused to the upstream.
+   */
+  private async upstreamAsks(m: Dict): Promise<void> {
+    const params = isDict(m.params) ? m.params : {};
+    const texts = [params.systemPrompt, params.message, ...stringsOf(params.messages)].filter((t): t is string => typeof t === 'string');
+    const outcome = await guardToolResult(this.route.policy, { content: texts.map((text) => ({ type: 'text', text })) }, this.vault);
+    if (outcome.result.decision === 'block') {
+      this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_result', reason: outcome.result.blockedBy?.detector ?? 'policy', method: m.method as string, results: [outcome.result] });
+      this.send({ jsonrpc: '2.0', id: m.id as Id, error: { code: POLICY_ERROR, message: 'the request was blocked by the Bulwark gateway' } } as JSONRPCMessage);
+      return;
+    }
+    if (!this.closed) this.front.send(m);
   }
 
   private async answer(m: Dict, p: Pending): Promise<void> {
@@ -299,8 +361,17 @@ export class McpSession {
         default:
           break;
       }
-    } else if (p.method === 'tools/call') {
-      this.events.record({ kind: 'detection', decision: 'allow', tool: p.tool, method: 'tools/call', reason: 'upstream_error', durationMs: performance.now() - p.startedAt, ...(p.callResult ? { results: [p.callResult] } : {}) });
+    } else if (isDict(m.error)) {
+      // Error answers are text a host may show the model too: the tool_result rules read their message and data.
+      const error = m.error;
+      const texts = [error.message, ...stringsOf(error.data)].filter((t): t is string => typeof t === 'string');
+      const outcome = await guardToolResult(this.route.policy, { content: texts.map((text) => ({ type: 'text', text })) }, this.vault);
+      if (outcome.result.decision === 'block') {
+        m.error = { code: typeof error.code === 'number' ? error.code : -32603, message: `Blocked by Bulwark: ${outcome.result.blockedBy?.message ?? 'the error message violated the policy'}` };
+      }
+      if (p.method === 'tools/call' || outcome.result.decision === 'block') {
+        this.events.record({ kind: 'detection', decision: outcome.result.decision === 'block' ? 'block' : 'allow', stage: 'tool_result', tool: p.tool, method: p.method, reason: 'upstream_error', durationMs: performance.now() - p.startedAt, results: [outcome.result, p.callResult] });
+      }
     }
     if (this.closed) return;
     this.front.send(m);
@@ -324,6 +395,7 @@ export class McpSession {
   }
 
   private initialized(result: Dict): void {
+    if (isDict(result.capabilities) && 'tasks' in result.capabilities) delete result.capabilities.tasks;
     const version = result.protocolVersion;
     if (typeof version === 'string') this.upstream?.setProtocolVersion?.(version);
     const instructions = typeof result.instructions === 'string' ? result.instructions : undefined;
@@ -336,6 +408,7 @@ export class McpSession {
 
   private visibleTools(tools: readonly unknown[]): unknown[] {
     this.toolsStale = false;
+    this.listed = true;
     const vet = this.vetter.vetTools(tools);
     for (const h of vet.hidden) {
       if (h.reason === 'denied') continue;

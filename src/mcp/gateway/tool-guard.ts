@@ -118,12 +118,12 @@ class Collector {
   }
 }
 
-/** Runs the stage's rules over what was collected; a hit bound is a failure that the first rule's fail mode rules. */
+/** Runs the stage's rules over what was collected; a hit bound is a failure that blocks when any rule of the stage fails closed. */
 async function finish(policy: CompiledPolicy, c: Collector, vault: RedactionVault): Promise<ToolGuardOutcome> {
   const rules = policy.stages[c.stage];
   let bounded: StageResult | undefined;
   if (c.overflow !== undefined) {
-    const failure: DetectorFailure = { detector: 'mcp-gateway', code: 'ERR_INPUT_TOO_LARGE', message: `the message is ${c.overflow}`, failMode: rules[0]?.failMode ?? 'closed' };
+    const failure: DetectorFailure = { detector: 'mcp-gateway', code: 'ERR_INPUT_TOO_LARGE', message: `the message is ${c.overflow}`, failMode: rules.some((r) => r.failMode === 'closed') ? 'closed' : 'open' };
     bounded = decide([], [failure], c.stage);
     // Failing closed: nothing is scanned, the block is decided.
     if (bounded.decision === 'block') return { result: bounded, modified: false, texts: 0 };
