@@ -32,6 +32,8 @@ interface Pending {
   method: string;
   /** The request's `_meta.progressToken`: the upstream's progress notifications go back on the request's POST. */
   progressToken?: Id;
+  /** A tools/list with a cursor: a later page of the same listing. */
+  continued?: boolean;
   tool?: string;
   startedAt: number;
   timer: NodeJS.Timeout;
@@ -153,7 +155,8 @@ export class McpSession {
     const meta = isDict(m.params) && isDict(m.params._meta) ? m.params._meta : undefined;
     const progressToken = meta !== undefined && isId(meta.progressToken) ? meta.progressToken : undefined;
     if (progressToken !== undefined) this.progress.set(progressToken, id);
-    this.pending.set(id, { method: m.method as string, startedAt: performance.now(), timer, ...(progressToken !== undefined ? { progressToken } : {}), ...(tool !== undefined ? { tool } : {}), ...(callResult ? { callResult } : {}) });
+    const continued = m.method === 'tools/list' && isDict(m.params) && m.params.cursor !== undefined;
+    this.pending.set(id, { method: m.method as string, startedAt: performance.now(), timer, ...(continued ? { continued } : {}), ...(progressToken !== undefined ? { progressToken } : {}), ...(tool !== undefined ? { tool } : {}), ...(callResult ? { callResult } : {}) });
   }
 
   /** Forgets a pending request (answered, failed or timed out). */
@@ -268,7 +271,7 @@ export class McpSession {
       const answer = (await this.request('tools/list', cursor === undefined ? {} : { cursor })) as Dict | undefined;
       const result = answer !== undefined && isDict(answer.result) ? answer.result : undefined;
       if (!result || !Array.isArray(result.tools)) return;
-      this.vetter.vetTools(result.tools as unknown[]);
+      this.vetter.vetTools(result.tools as unknown[], page > 0);
       cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined;
       if (cursor === undefined) return;
     }
@@ -340,7 +343,7 @@ export class McpSession {
           this.initialized(result);
           break;
         case 'tools/list':
-          if (Array.isArray(result.tools)) result.tools = this.visibleTools(result.tools as unknown[]);
+          if (Array.isArray(result.tools)) result.tools = this.visibleTools(result.tools as unknown[], p.continued === true);
           break;
         case 'tools/call':
           if (!(await this.toolResult(m, result, p))) return;
@@ -406,10 +409,10 @@ export class McpSession {
     }
   }
 
-  private visibleTools(tools: readonly unknown[]): unknown[] {
+  private visibleTools(tools: readonly unknown[], continued: boolean): unknown[] {
     this.toolsStale = false;
     this.listed = true;
-    const vet = this.vetter.vetTools(tools);
+    const vet = this.vetter.vetTools(tools, continued);
     for (const h of vet.hidden) {
       if (h.reason === 'denied') continue;
       this.route.reportHidden(h, () =>

@@ -245,3 +245,20 @@ describe('createToolVetter: instructions', () => {
     expect(block.vetInstructions(undefined)).toEqual({ keep: true, findings: [] });
   });
 });
+
+describe('createToolVetter: listings over several pages', () => {
+  it('counts repeats of a name across the pages of one listing, and starts over with a new listing', () => {
+    const vetter = createToolVetter({ serverName: 'paged', descriptions: 'off' });
+    const a = { name: 'dup', description: 'First copy.', inputSchema: { type: 'object' } };
+    const b = { name: 'dup', description: 'Second copy.', inputSchema: { type: 'object' } };
+    const pins = createToolVetter({ serverName: 'paged', descriptions: 'off', pins: pinOf([a]) });
+    // Page 1 has the pinned copy; page 2 a second copy (pin key tool:dup#2, not pinned): the name is not approved.
+    expect(pins.vetTools([a]).visible).toHaveLength(1);
+    expect(pins.vetTools([b], true).hidden.map((h) => h.reason)).toEqual(['unpinned']);
+    expect(pins.approved('dup')).toBe(false);
+    // A fresh listing (no cursor) starts counting again: the first copy is tool:dup again and approved.
+    expect(pins.vetTools([a]).visible).toHaveLength(1);
+    expect(pins.approved('dup')).toBe(true);
+    expect(vetter.vetTools([a, b]).visible).toHaveLength(2);
+  });
+});

@@ -121,8 +121,8 @@ export interface InstructionsVerdict {
 }
 
 export interface ToolVetter {
-  /** Vets the `tools` array of a tools/list result (one page: call it for every page). */
-  vetTools(tools: readonly unknown[]): VetResult;
+  /** Vets the `tools` array of a tools/list result; `continued`: a later page of the same listing (a cursor was sent). */
+  vetTools(tools: readonly unknown[], continued?: boolean): VetResult;
   /** Server instructions from the initialize result: drift against the pinned hash, poisoned text → keep: false. */
   vetInstructions(instructions: string | undefined): InstructionsVerdict;
   /** Whether the named tool was approved the last time it was vetted (undefined: never seen). */
@@ -242,12 +242,15 @@ export function createToolVetter(opts: ToolVetterOptions): ToolVetter {
     remember(approvals, name, value);
   }
 
-  function vetTools(tools: readonly unknown[]): VetResult {
+  // Repeats of a name are counted over the whole listing, across its pages (pin keys `#2`, `#3`… are too).
+  let listing = { occurrences: new Map<string, number>(), seen: new Set<string>() };
+
+  function vetTools(tools: readonly unknown[], continued = false): VetResult {
     const visible: unknown[] = [];
     const hidden: HiddenTool[] = [];
     const flagged: McpFinding[] = [];
-    const occurrences = new Map<string, number>();
-    const seen = new Set<string>();
+    if (!continued) listing = { occurrences: new Map(), seen: new Set() };
+    const { occurrences, seen } = listing;
     let malformedCount = 0;
     const count = Math.min(tools.length, MAX_TOOLS);
     for (let i = 0; i < count; i++) {

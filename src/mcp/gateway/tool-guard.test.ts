@@ -66,6 +66,10 @@ describe('guardToolResult', () => {
     expect((await guardToolResult(INJECTION_POLICY, resource, createVault())).result.decision).toBe('block');
     const structured = { content: [], structuredContent: { items: [{ body: [BENIGN, INJECTED] }] } };
     expect((await guardToolResult(INJECTION_POLICY, structured, createVault())).result.decision).toBe('block');
+    const inKey = { content: [], structuredContent: { [INJECTED]: 1, ok: 2 } };
+    expect((await guardToolResult(INJECTION_POLICY, inKey, createVault())).result.decision).toBe('block');
+    const plainKeys = { content: [], structuredContent: { temperature_c: 18, city: 'Lisbon' } };
+    expect(await guardToolResult(INJECTION_POLICY, plainKeys, createVault())).toMatchObject({ texts: 1, result: { decision: 'allow' } });
     const link = { content: [{ type: 'resource_link', uri: 'https://x.example', name: 'x', description: INJECTED }] };
     expect((await guardToolResult(INJECTION_POLICY, link, createVault())).result.decision).toBe('block');
     const binary = {

@@ -77,7 +77,11 @@ class Collector {
     return true;
   }
 
-  /** Every string value under `holder[key]` (object keys are not scanned). */
+  /**
+   * Every string value under `holder[key]`, and object keys that read like text (a space, or longer than 64
+   * characters: an injection can hide in a key of structuredContent). Keys are checked, never rewritten: a
+   * redaction of a key leaves it as it is (a block still blocks).
+   */
   walk(holder: Dict | unknown[], key: string | number, depth: number): void {
     if (this.overflow !== undefined) return;
     const value = (holder as Dict)[key as string];
@@ -94,9 +98,16 @@ class Collector {
       for (let i = 0; i < value.length && this.overflow === undefined; i++) this.walk(value, i, depth + 1);
       return;
     }
+    let textKeys: string[] | undefined;
     for (const k in value) {
       if (this.overflow !== undefined) return;
-      if (Object.hasOwn(value, k)) this.walk(value as Dict, k, depth + 1);
+      if (!Object.hasOwn(value, k)) continue;
+      if (k.length > 64 || k.includes(' ')) (textKeys ??= []).push(k);
+      this.walk(value as Dict, k, depth + 1);
+    }
+    if (textKeys !== undefined) {
+      const keys = textKeys.join('\n');
+      this.add({ keys }, 'keys', keys);
     }
   }
 
