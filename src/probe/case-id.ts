@@ -1,6 +1,6 @@
 // Stable test ids: a content hash of what is sent and how it is judged, so that the same case keeps its id
 // across runs (regression diffs match cases by id) and any change to its content makes a new one.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ProbeCase } from './types.js';
 
 /** JSON with object keys sorted at every level (undefined members dropped): the canonical form hashed. */
@@ -14,8 +14,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
+/** One-shot crypto.hash (Node ≥ 20.12): no Hash object per call; runs once per case and grader. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** `<pack>/<16 hex>` over the fields that define the case (not its id, metadata or reporting labels). */
