@@ -54,6 +54,12 @@ describe('bulwark mcp gateway', () => {
     const code0 = await checkPolicy(file, {}, { registry: defaultRegistry(), io: checkIo, setExitCode: () => undefined });
     expect(checkIo.err()).toBe('');
     expect(code0).toBe(0);
+    expect(checkIo.out()).toContain(`mcp servers (1):\n  tools  /tools/mcp  stdio ${process.execPath}  issuer https://idp.example.com  policy default  descriptions block`);
+    // A server naming a policy that does not exist fails the check (not only the start).
+    await writeFile(join(dir, 'bad-policy.yaml'), yaml.replace('      scopes: [tools:use]', '      scopes: [tools:use]\n      policy: nope'));
+    const badIo = memoryIo();
+    expect(await checkPolicy(join(dir, 'bad-policy.yaml'), {}, { registry: defaultRegistry(), io: badIo, setExitCode: () => undefined })).toBe(64);
+    expect(badIo.err()).toContain('no policy named "nope"');
 
     const io = memoryIo({ cwd: dir });
     const stop = new AbortController();

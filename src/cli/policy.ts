@@ -51,6 +51,14 @@ export async function checkPolicy(file: string, options: { json?: boolean }, ctx
     else io.stderr.write(`${issues.map((i) => safeForTerminal(formatIssue(i))).join('\n')}\n`);
     return EXIT_USAGE;
   }
+  // An MCP server naming a policy that does not exist would only fail when the MCP gateway starts.
+  const unknownPolicies = (config.mcp?.servers ?? []).filter((srv) => srv.policy !== undefined && !compiled.policies.has(srv.policy));
+  if (unknownPolicies.length > 0) {
+    const issues = unknownPolicies.map((srv) => ({ source: file, path: `mcp.servers.${srv.name}.policy`, message: `no policy named "${srv.policy}"` }));
+    if (options.json === true) io.stdout.write(`${JSON.stringify({ valid: false, issues }, null, 2)}\n`);
+    else io.stderr.write(`${issues.map((i) => safeForTerminal(formatIssue(i))).join('\n')}\n`);
+    return EXIT_USAGE;
+  }
   const warnings = missingEnv(config).map((name) => `upstream ${name.upstream}: environment variable ${name.env} is not set here`);
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify({ valid: true, summary: summarise(config, compiled), warnings }, null, 2)}\n`);
@@ -77,6 +85,19 @@ function summarise(config: BulwarkConfig, compiled: CompiledConfig) {
     defaultPolicy: compiled.defaultPolicy.name,
     routes: config.routes,
     auth: { apiKeys: config.auth.apiKeys.enabled, jwt: config.auth.jwt !== undefined, anonymous: config.auth.anonymous.enabled },
+    ...(config.mcp ? { mcp: config.mcp.servers.map((srv) => mcpServerSummary(srv, config)) } : {}),
+  };
+}
+
+function mcpServerSummary(srv: NonNullable<BulwarkConfig['mcp']>['servers'][number], config: BulwarkConfig) {
+  return {
+    name: srv.name,
+    path: srv.path ?? `/${srv.name}/mcp`,
+    upstream: srv.stdio ? `stdio ${srv.stdio.command}` : `http ${srv.http!.url}`,
+    issuer: (srv.auth ?? config.mcp!.auth)!.issuer,
+    policy: srv.policy ?? config.defaultPolicy,
+    pins: srv.pins ?? null,
+    descriptions: srv.descriptions,
   };
 }
 
@@ -96,5 +117,12 @@ function formatSummary(file: string, config: BulwarkConfig, compiled: CompiledCo
   for (const r of config.routes) lines.push(`  ${r.path}${r.principal === undefined ? '' : ` principal ${r.principal}`} → ${r.policy}`);
   const auth = [config.auth.apiKeys.enabled ? 'api keys' : undefined, config.auth.jwt ? `jwt (${config.auth.jwt.issuer})` : undefined, config.auth.anonymous.enabled ? `anonymous (${compiled.anonymousPolicy.name})` : undefined].filter(Boolean);
   lines.push(`auth: ${auth.length > 0 ? auth.join(', ') : 'none'}`);
+  if (config.mcp) {
+    lines.push(`mcp servers (${config.mcp.servers.length}):`);
+    for (const srv of config.mcp.servers) {
+      const m = mcpServerSummary(srv, config);
+      lines.push(`  ${m.name}  ${m.path}  ${m.upstream}  issuer ${m.issuer}  policy ${m.policy}${m.pins ? `  pins ${m.pins}` : ''}  descriptions ${m.descriptions}`);
+    }
+  }
   return lines;
 }
