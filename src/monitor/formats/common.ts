@@ -63,9 +63,35 @@ export function oneLine(s: string, max: number): string {
   return truncate(wellFormed(s).replace(LINE_BREAKS, ' ').replace(CONTROLS, ' '), max);
 }
 
-/** Free text for JSON output (JSON escapes controls itself): well-formed and capped. */
+/** Characters the JSON line writer (JSON.stringify, then stringifyLine) writes as more than one character. */
+const JSON_EXPANDS = /[\u0000-\u001f"\\\u0080-\u009f\u2028\u2029]/;
+
+/** Characters `c` takes in the written JSON: `\uXXXX` for controls, `\n`-style pairs, 1 otherwise. */
+function jsonWidth(c: number): number {
+  if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) return 2;
+  if (c < 0x20 || (c >= 0x80 && c <= 0x9f) || c === 0x2028 || c === 0x2029) return 6;
+  return 1;
+}
+
+/**
+ * Free text for JSON output (JSON escapes controls itself): well-formed and capped at `max` characters as written,
+ * escapes counted — a string of control characters would otherwise take six times its cap on the wire.
+ */
 export function jsonText(s: string, max: number): string {
-  return truncate(wellFormed(s), max);
+  const w = wellFormed(s);
+  if (!JSON_EXPANDS.test(w)) return truncate(w, max);
+  let width = 0;
+  for (let i = 0; i < w.length; i++) {
+    width += jsonWidth(w.charCodeAt(i));
+    if (width > max - 1) {
+      // Cut before this character (not inside a surrogate pair) and mark the cut.
+      let end = i;
+      const last = w.charCodeAt(end - 1);
+      if (last >= 0xd800 && last <= 0xdbff) end--;
+      return i === w.length - 1 && width <= max ? w : `${w.slice(0, end)}…`;
+    }
+  }
+  return w;
 }
 
 const JSON_LINE_BREAKS = /[\u0080-\u009f\u2028\u2029]/g;

@@ -75,6 +75,25 @@ describe('formatEvent', () => {
     );
   });
 
+  it('bounds strings by their written width: control characters escape to six characters each (fast-check seed -1422862266)', () => {
+    const small = '\u0000\n\n\n\n\u0000 \n';
+    const big = '\u0000'.repeat(20_001);
+    const e = createEvent({
+      kind: 'detection',
+      source: 'guard',
+      decision: 'allow',
+      principal: big,
+      requestId: small,
+      findings: Array.from({ length: 3 }, () => ({ detector: big, category: small, score: Number.NaN, severity: 'high' as const, evidence: big, tags: { owaspLlm: [small] }, metadata: { deep: { deeper: { deepest: { x: { y: { z: big } } } } } } })),
+      failures: [{ detector: small, code: small, message: big, failMode: 'open' }],
+      attributes: { route: big, model: small, reason: big, [small]: big, list: Array.from({ length: 500 }, () => small) },
+    });
+    for (const format of EVENT_FORMATS) expect(formatEvent(e, format, { productVersion: small, hostname: big }).length).toBeLessThan(format === 'json' ? 300 * 1024 : 96 * 1024);
+    const back = JSON.parse(formatEvent(e, 'json', ctx)) as SecurityEvent;
+    expect(JSON.stringify(back.attributes['route']).length).toBeLessThanOrEqual(CAPS.string + 2);
+    expect(back.attributes['model']).toBe(small);
+  });
+
   it('cuts only pathological sizes from the JSON format', () => {
     const e = createEvent({ kind: 'scan', source: 'scan', decision: 'flag', attributes: { blob: 'x'.repeat(CAPS.string + 10), many: Array.from({ length: CAPS.array + 5 }, (_, i) => i) } });
     const back = JSON.parse(formatEvent(e, 'json', ctx)) as SecurityEvent;
