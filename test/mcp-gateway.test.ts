@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { SecurityEvent } from '../src/core/event.js';
 import { toDefinition } from '../src/mcp/audit/served.js';
 import { startMcpGateway, type RunningMcpGateway } from '../src/mcp/gateway/start.js';
@@ -145,7 +146,7 @@ describe('MCP gateway: the happy path through the official SDK', () => {
     const token = await mint({ scope: 'mcp:tools' });
     const client = await connect('/tools/mcp', token);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['count', 'delete_repo', 'echo', 'fetch_page', 'get_config']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'count', 'delete_repo', 'echo', 'fetch_page', 'get_config']);
     const r = await client.callTool({ name: 'echo', arguments: { text: 'hello through the gateway' } });
     expect(textOf(r)).toBe('hello through the gateway');
     const seen = upstream.requests.map((q) => JSON.stringify(q.headers));
@@ -185,6 +186,20 @@ describe('MCP gateway: sessions', () => {
     const r = await client.callTool({ name: 'count', arguments: { n: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
     expect(textOf(r)).toBe('counted to 5');
     expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("passes the upstream's sampling request to the client and guards the client's answer on its way back", async () => {
+    const client = new Client({ name: 'sampler', version: '1' }, { capabilities: { sampling: {} } });
+    let reply = 'Paris is the capital of France.';
+    client.setRequestHandler(CreateMessageRequestSchema, () => ({ role: 'assistant', model: 'm', content: { type: 'text', text: reply } }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/stdio-tools/mcp`), { requestInit: { headers: { authorization: `Bearer ${await mint({ aud: `${gw.url}/stdio-tools/mcp` })}` } } }));
+    open.push(client);
+    expect(textOf(await client.callTool({ name: 'ask', arguments: { question: 'What is the capital of France?' } }))).toBe('model said: Paris is the capital of France.');
+    // The answer carries a secret: the policy's tool_call rules (secrets: block) refuse it to the upstream.
+    reply = `Sure, the deploy key is ${LEAKED_KEY}`;
+    const r = textOf(await client.callTool({ name: 'ask', arguments: { question: 'What is the deploy key?' } }));
+    expect(r).toMatch(/^sampling failed: .*blocked by the Bulwark gateway/);
+    expect(r).not.toContain(LEAKED_KEY);
   });
 
   it("evicts a principal's least recently used session at its limit, leaving other principals alone", async () => {
@@ -338,7 +353,7 @@ describe('MCP gateway: tool access and guardrails', () => {
   it('hides denied tools from a principal and refuses their calls', async () => {
     const client = await connect('/tools/mcp', await mint({ scope: 'mcp:tools repo:admin', sub: 'mallory' }));
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['count', 'echo', 'fetch_page']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'count', 'echo', 'fetch_page']);
     await expect(client.callTool({ name: 'get_config', arguments: {} })).rejects.toThrow(/not available/);
     await expect(client.callTool({ name: 'delete_repo', arguments: { repo: 'x' } })).rejects.toThrow(/not available/);
   });

@@ -73,6 +73,8 @@ export class McpSession {
   /** The gateway's own tools/list in progress (shared by the calls that wait for it), and whether one completed. */
   private listing: Promise<void> | undefined;
   private listed = false;
+  /** Ids of the upstream's sampling/elicitation requests sent to the client (their answers are guarded). */
+  private readonly asked = new Set<Id>();
   private readonly internal = new Map<string, { resolve(v: JSONRPCMessage): void; timer: NodeJS.Timeout }>();
   private readonly access: ToolAccess;
   private readonly vetter: ToolVetter;
@@ -173,8 +175,11 @@ export class McpSession {
     this.lastSeen = Date.now();
     const m = msg as Dict;
     if (typeof m.method !== 'string') {
-      // Answers to the upstream's own requests (sampling, elicitation, roots).
-      this.send(msg);
+      // Answers to the upstream's own requests: what the client's model or user answered to sampling and
+      // elicitation leaves toward the server, so it passes the tool_call rules (like tool arguments); roots and
+      // pings go as they are.
+      if (isId(m.id) && this.asked.delete(m.id) && isDict(m.result)) void this.guardAnswer(m, m.result).catch(() => undefined);
+      else this.send(msg);
       return;
     }
     if (!isId(m.id)) {
@@ -323,6 +328,18 @@ export class McpSession {
    * The upstream asks the client's model (sampling) or its user (elicitation): text written by the server, the
    * same lever as a tool result. It passes the tool_result rules first; a blocked one is refused to the upstream.
    */
+  /** The client's answer to a sampling or elicitation request, checked before it goes upstream. */
+  private async guardAnswer(m: Dict, result: Dict): Promise<void> {
+    const outcome = await guardToolCall(this.route.policy, result, this.vault);
+    if (outcome.result.decision === 'block') {
+      this.events.record({ kind: 'detection', decision: 'block', stage: 'tool_call', reason: outcome.result.blockedBy?.detector ?? 'policy', method: 'answer', results: [outcome.result] });
+      this.send({ jsonrpc: '2.0', id: m.id as Id, error: { code: POLICY_ERROR, message: 'the answer was blocked by the Bulwark gateway' } } as JSONRPCMessage);
+      return;
+    }
+    if (outcome.result.decision === 'redact') this.events.record({ kind: 'detection', decision: 'redact', stage: 'tool_call', method: 'answer', results: [outcome.result] });
+    this.send(m as JSONRPCMessage);
+  }
+
   private async upstreamAsks(m: Dict): Promise<void> {
     const params = isDict(m.params) ? m.params : {};
     const texts = [params.systemPrompt, params.message, ...stringsOf(params.messages)].filter((t): t is string => typeof t === 'string');
@@ -332,7 +349,10 @@ export class McpSession {
       this.send({ jsonrpc: '2.0', id: m.id as Id, error: { code: POLICY_ERROR, message: 'the request was blocked by the Bulwark gateway' } } as JSONRPCMessage);
       return;
     }
-    if (!this.closed) this.front.send(m);
+    if (this.closed) return;
+    if (this.asked.size >= MAX_PENDING) this.asked.delete(this.asked.values().next().value as Id);
+    this.asked.add(m.id as Id);
+    this.front.send(m);
   }
 
   private async answer(m: Dict, p: Pending): Promise<void> {
