@@ -2,6 +2,26 @@
 import { z } from 'zod';
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+export function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * https, or http to a loopback host (tests, a sidecar), without credentials in it: a key set, a token endpoint or an
+ * upstream reached over plain http could be swapped or read, and a URL ends up in logs.
+ */
+export const secureUrlSchema = z.string().superRefine((value, ctx) => {
+  const url = parseUrl(value);
+  const ok = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
+  if (!ok) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// only to a loopback host)' });
+  else if (url.username !== '' || url.password !== '') ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
+});
 
 /**
  * JWT algorithms we accept: asymmetric only. HS* is refused so that a public key can never be used as an HMAC

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { alertsSchema } from '../monitor/rules/alert-schema.js';
 import { mcpSchema } from '../mcp/gateway/config.js';
-import { JWT_ALGORITHMS, secretRefSchema } from './schema-common.js';
+import { JWT_ALGORITHMS, parseUrl, secretRefSchema, secureUrlSchema } from './schema-common.js';
 
 export { JWT_ALGORITHMS, secretRefSchema };
 
@@ -23,7 +23,6 @@ export const STREAMING_MODES = ['buffer', 'holdback', 'observe'] as const;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const CLAIM = /^[\x21-\x7e]{1,128}$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 const nameSchema = z
   .string()
@@ -41,14 +40,6 @@ const globSchema = z
 /** The detector id of a rule; checked against the registry by the loader (json-schema.ts adds the enum). */
 export const detectorIdSchema = z.string().min(1).max(128).describe('registered detector id (see `bulwark detectors list`)');
 
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** http(s) URL without credentials in it: secrets belong in apiKey, never in a URL that ends up in logs. */
 const httpUrlSchema = z.string().superRefine((value, ctx) => {
   const url = parseUrl(value);
@@ -59,12 +50,8 @@ const httpUrlSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** https, or http to a loopback host (tests, a sidecar IdP): keys fetched over plain http could be swapped. */
-const jwksUrlSchema = z.string().superRefine((value, ctx) => {
-  const url = parseUrl(value);
-  const ok = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
-  if (!ok) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// only to a loopback host)' });
-});
+/** Keys fetched over plain http could be swapped: https, or http to a loopback host (tests, a sidecar IdP). */
+const jwksUrlSchema = secureUrlSchema;
 
 export const upstreamSchema = z.strictObject({
   name: nameSchema,

@@ -2,7 +2,7 @@
 // one entry per upstream MCP server (where it is reached, the credential the gateway uses for it, scopes, per
 // principal tool access, pins, and the policy whose tool_call / tool_result rules guard its traffic).
 import { z } from 'zod';
-import { JWT_ALGORITHMS, secretRefSchema } from '../../policy/schema-common.js';
+import { JWT_ALGORITHMS, parseUrl, secretRefSchema, secureUrlSchema } from '../../policy/schema-common.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -12,23 +12,6 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/;
 /** A URL path of the gateway: `/` then segments of unreserved characters. */
 const PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/** https, or http to a loopback host: a key set, a token endpoint or an upstream reached over plain http could be swapped or read. */
-const secureUrlSchema = z.string().superRefine((value, ctx) => {
-  const url = parseUrl(value);
-  const ok = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
-  if (!ok) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// only to a loopback host)' });
-  else if (url.username !== '' || url.password !== '') ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-});
 
 const globSchema = z
   .string()

@@ -35,8 +35,8 @@ export const STREAM_ENDED_CODE = -32000;
 
 const ACCEPT_BOTH = 'application/json, text/event-stream';
 const SSE = 'text/event-stream';
-/** Headers only the transport sets: a supplied header of one of these names is dropped. */
-const PROTOCOL_HEADERS = new Set([
+/** Headers only the transport sets: a supplied header of one of these names is dropped (upstream.ts refuses them in configuration). */
+export const PROTOCOL_HEADERS: ReadonlySet<string> = new Set([
   'accept',
   'content-type',
   'content-length',

@@ -17,7 +17,7 @@ import { resolveSecret } from '../../policy/secrets.js';
 import type { SecretRef } from '../../policy/schema.js';
 import { BASE_ENV_VARS, type Env } from '../audit/live-env.js';
 import type { HttpUpstreamConfig, McpServerConfig, StdioUpstreamConfig } from './config.js';
-import { createUpstreamAgent, HttpClientTransport, type HeaderSource } from './http-client-transport.js';
+import { createUpstreamAgent, HttpClientTransport, PROTOCOL_HEADERS, type HeaderSource } from './http-client-transport.js';
 import { createTokenExchanger, type TokenExchanger } from './token-exchange.js';
 
 export interface UpstreamSessionContext {
@@ -52,25 +52,6 @@ export interface UpstreamDeps {
 export const STDERR_LOG_BYTES = 8 * 1024;
 /** A logged stderr line is cut to this many characters. */
 export const STDERR_LINE_CHARS = 512;
-
-/** Headers the gateway alone decides: whatever else set them (the SDK, a hook), they are dropped before sending. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-/** Headers a configured extra header may not replace: the transport's protocol headers and hop-by-hop ones. */
-const RESERVED_HEADERS = new Set([
-  'accept',
-  'content-type',
-  'content-length',
-  'mcp-session-id',
-  'mcp-protocol-version',
-  'last-event-id',
-  'host',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-]);
 
 const noLog: UpstreamLog = () => undefined;
 
@@ -188,7 +169,7 @@ async function httpConnector(name: string, cfg: HttpUpstreamConfig, deps: Upstre
   for (const [header, ref] of Object.entries(cfg.headers)) {
     const lower = header.toLowerCase();
     const field = `http.headers.${header}`;
-    if (RESERVED_HEADERS.has(lower)) throw configError(name, field, 'this header is set by the MCP transport');
+    if (PROTOCOL_HEADERS.has(lower)) throw configError(name, field, 'this header is set by the MCP transport');
     if (lower === 'authorization' && (cfg.credential || cfg.tokenExchange)) throw configError(name, field, 'give either an authorization header or credential / tokenExchange');
     const value = await secret(name, field, ref, deps);
     if (/[\x00\r\n]/.test(value)) throw configError(name, field, 'the value contains a line break or NUL');
@@ -248,20 +229,4 @@ async function httpConnector(name: string, cfg: HttpUpstreamConfig, deps: Upstre
       });
     },
   };
-}
-
-/**
- * The headers of one fetch-style upstream request, built from scratch: what the caller set, without any credential
- * header and without the names the gateway sets itself; then the gateway's authorization (if any) and configured
- * headers. (The connector no longer needs it: its transport sends only the protocol's headers and the gateway's.)
- */
-export function upstreamHeaders(incoming: RequestInit['headers'], extra: readonly (readonly [string, string])[], authorization: string | undefined): Headers {
-  const own = new Set(extra.map(([n]) => n));
-  const out = new Headers();
-  new Headers(incoming).forEach((value, key) => {
-    if (!CREDENTIAL_HEADERS.has(key) && !own.has(key)) out.set(key, value);
-  });
-  if (authorization !== undefined) out.set('authorization', authorization);
-  for (const [n, v] of extra) out.set(n, v);
-  return out;
 }
