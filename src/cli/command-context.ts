@@ -1,4 +1,5 @@
 // What every command receives from main: the registry, the streams, and where to put its exit code.
+import { once } from 'node:events';
 import { InvalidArgumentError } from 'commander';
 import type { DetectorRegistry } from '../gateway/detector-api/registry.js';
 import type { CliIo } from './io.js';
@@ -44,4 +45,15 @@ export function port(value: string): number {
   const n = Number(value);
   if (!/^[0-9]+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
   return n;
+}
+
+/** Waits until the command is told to stop: `ctx.shutdown` when given (tests), else SIGINT or SIGTERM. */
+export async function untilShutdown(ctx: Pick<CommandContext, 'shutdown'>): Promise<void> {
+  const signals = ctx.shutdown ? undefined : shutdownOnSignals();
+  const shutdown = ctx.shutdown ?? signals!.signal;
+  try {
+    if (!shutdown.aborted) await once(shutdown, 'abort');
+  } finally {
+    signals?.dispose();
+  }
 }

@@ -1,9 +1,8 @@
 // `bulwark detectors list` and `bulwark detectors serve` (the FMS / TrustyAI Detector API over HTTP).
-import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import type { TaxonomyTags } from '../core/taxonomy/index.js';
 import { createDetectorApi, DEFAULT_BODY_LIMIT, DEFAULT_MAX_ITEMS } from '../gateway/detector-api.js';
-import { port, positiveInt, shutdownOnSignals, type CommandContext } from './command-context.js';
+import { port, positiveInt, untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK, EXIT_UNAVAILABLE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 
@@ -98,13 +97,7 @@ export async function serveDetectors(options: ServeOptions, ctx: CommandContext)
     return EXIT_UNAVAILABLE;
   }
   io.stderr.write(`bulwark detector API listening on ${address} (${ctx.registry.detectors.length} detectors)\n`);
-  const signals = ctx.shutdown ? undefined : shutdownOnSignals();
-  const shutdown = ctx.shutdown ?? (signals as { signal: AbortSignal }).signal;
-  try {
-    if (!shutdown.aborted) await once(shutdown, 'abort');
-  } finally {
-    signals?.dispose();
-  }
+  await untilShutdown(ctx);
   // close() stops accepting, answers new requests on open sockets with 503 and waits for in-flight ones.
   await app.close();
   io.stderr.write('bulwark detector API stopped\n');

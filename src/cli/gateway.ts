@@ -1,13 +1,12 @@
 // `bulwark gateway` (the OpenAI-compatible guarding proxy) and `bulwark serve` (gateway, and with --demo a built-in
 // simulated upstream so that blocking and redaction can be seen without an API key).
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import { startGateway, type RunningGateway } from '../gateway/start.js';
 import { loadConfig } from '../policy/load.js';
 import { defaultConfig } from '../policy/defaults.js';
 import type { BulwarkConfig } from '../policy/schema.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
-import { shutdownOnSignals, type CommandContext } from './command-context.js';
+import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
 
 
@@ -73,13 +72,7 @@ async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean):
       ].join('\n'),
     );
   }
-  const signals = ctx.shutdown ? undefined : shutdownOnSignals();
-  const shutdown = ctx.shutdown ?? signals!.signal;
-  try {
-    if (!shutdown.aborted) await once(shutdown, 'abort');
-  } finally {
-    signals?.dispose();
-  }
+  await untilShutdown(ctx);
   io.stderr.write('bulwark: stopping (finishing requests in flight)\n');
   await running.stop();
   await simulator?.close();

@@ -11,7 +11,8 @@ import type { LiveHook } from '../mcp/audit/audit.js';
 import type { DiscoverOptions, Platform } from '../mcp/audit/discovery.js';
 import type * as pinsModule from '../mcp/pins.js';
 import type { ConfiguredServer, McpFinding, ServedDefinitions, ServerReport } from '../mcp/types.js';
-import type { CommandContext } from './command-context.js';
+import { port, type CommandContext } from './command-context.js';
+import type { McpGatewayOptions } from './mcp-gateway.js';
 import { EXIT_CODES_HELP, EXIT_FAILED, EXIT_IO, EXIT_OK, EXIT_USAGE, outcomeExitCode } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 
@@ -158,12 +159,12 @@ export function registerMcpCommand(program: Command, ctx: CommandContext, deps: 
     .command('gateway')
     .description('run the MCP gateway: an OAuth resource server per upstream MCP server (from the mcp: section of --config) with tool access, pins and guardrails')
     .requiredOption('--config <file>', 'bulwark.yaml with an mcp: section (see `bulwark policy schema`)')
-    .option('--port <port>', 'TCP port (default 8788; 0 = any free port)')
+    .option('--port <port>', 'TCP port (default 8788; 0 = any free port)', port)
     .option('--host <host>', 'address to bind (default: server.host of the configuration, 127.0.0.1)')
     .option('--store <url>', 'store for events (default $BULWARK_HOME/bulwark.db)')
     .option('--sink <url>', 'send security events to a SIEM sink (repeatable), as for `bulwark gateway`', collect)
     .addHelpText('after', `\nStops on SIGINT or SIGTERM and closes every session.\n${EXIT_CODES_HELP}`)
-    .action(async (options: { config: string; port?: string; host?: string; store?: string; sink?: string[] }) => {
+    .action(async (options: McpGatewayOptions) => {
       const { runMcpGateway } = await import('./mcp-gateway.js');
       ctx.setExitCode(await runMcpGateway(options, ctx));
     });

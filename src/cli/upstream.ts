@@ -1,11 +1,10 @@
 // `bulwark upstream simulate`: the OpenAI-wire-format upstream simulator, until SIGINT/SIGTERM.
-import { once } from 'node:events';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAULT_MODELS } from '../simulator/faults.js';
 import { PROFILE_MODELS } from '../simulator/profiles/registry.js';
 import { PROFILE_NAMES, type ProfileName } from '../simulator/profiles/types.js';
 import { createSimulator, DEFAULT_BODY_LIMIT, type Simulator } from '../simulator/server.js';
-import { port, positiveInt, shutdownOnSignals, type CommandContext } from './command-context.js';
+import { port, positiveInt, untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK, EXIT_UNAVAILABLE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 
@@ -81,13 +80,7 @@ export async function simulateUpstream(options: SimulateOptions, ctx: CommandCon
     io.stderr.write(`bulwark: warning: the simulator has no authentication (see --require-key) and listens on ${safeForTerminal(options.host)}\n`);
   }
   io.stderr.write(`bulwark upstream simulator listening on ${sim.url} (OpenAI base URL ${sim.url}/v1, default profile ${options.profile})\n`);
-  const signals = ctx.shutdown ? undefined : shutdownOnSignals();
-  const shutdown = ctx.shutdown ?? (signals as { signal: AbortSignal }).signal;
-  try {
-    if (!shutdown.aborted) await once(shutdown, 'abort');
-  } finally {
-    signals?.dispose();
-  }
+  await untilShutdown(ctx);
   await sim.close();
   io.stderr.write('bulwark upstream simulator stopped\n');
   return EXIT_OK;
