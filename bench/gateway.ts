@@ -2,19 +2,23 @@
 // the same machine with the same load generator: the stub upstream alone; the thinnest Node proxy (the ceiling);
 // Bulwark with no detectors; Bulwark with the default policy; and the Portkey gateway routed to the same stub.
 // Every server runs in its own process from dist/ (built first); the load generator (undici) runs here.
-// Writes bench/results/gateway.json. Flags: --quick.
+// Throughput: every target is warmed up under load first, then measured in ROUNDS interleaved rounds (A B C, A B C,
+// ...), and each target's median round is reported, so that neither warm-up order nor a passing burst of load on
+// this shared machine decides a ratio. Writes bench/results/gateway.json. Flags: --quick.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Pool } from 'undici';
 import { repoPath } from '../scripts/train/data/types.js';
-import { load, startServer, type Target } from './lib/http-load.js';
+import { load, startServer, type LoadResult, type Target } from './lib/http-load.js';
 import { percentile } from './lib/latency.js';
 
 const args = new Set(process.argv.slice(2));
 const DURATION_MS = args.has('--quick') ? 3000 : 8000;
 const CONNECTIONS = 32;
 const SEQUENTIAL = args.has('--quick') ? 500 : 2000;
+const WARMUP_MS = args.has('--quick') ? 1500 : 3000;
+const ROUNDS = args.has('--quick') ? 1 : 3;
 
 const BODY = JSON.stringify({
   model: 'sim-naive',
@@ -92,9 +96,17 @@ async function main(): Promise<void> {
     console.log(`Portkey not measured: ${(e as Error).message}`);
   }
 
+  const rounds = new Map<Target, LoadResult[]>(targets.map((t) => [t, []]));
+  for (const t of targets) await load(t, BODY, WARMUP_MS, CONNECTIONS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) rounds.get(t)!.push(await load(t, BODY, DURATION_MS, CONNECTIONS));
+  }
   const results: Record<string, unknown>[] = [];
   for (const t of targets) {
-    const throughput = await load(t, BODY, DURATION_MS, CONNECTIONS);
+    const all = rounds.get(t)!;
+    const median = [...all].sort((a, b) => a.rps - b.rps)[Math.floor(all.length / 2)]!;
+    const maxRss = Math.max(...all.map((r) => r.maxRssMiB ?? 0));
+    const throughput = { ...median, ...(median.maxRssMiB !== undefined ? { maxRssMiB: maxRss } : {}), rpsRounds: all.map((r) => Math.round(r.rps)) };
     const latency = await sequential(t, BODY, false);
     const firstChunk = await sequential(t, STREAM_BODY, true);
     results.push({ name: t.name, throughput, latency1Connection: latency, firstStreamedChunk: firstChunk });
@@ -126,6 +138,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, load: os.loadavg() },
     durationMs: DURATION_MS,
+    warmupMs: WARMUP_MS,
+    rounds: ROUNDS,
     connections: CONNECTIONS,
     results,
     ratios,

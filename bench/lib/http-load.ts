@@ -53,12 +53,21 @@ export async function request(pool: Pool, path: string, headers: Record<string, 
   return performance.now() - t0;
 }
 
-/** `connections` workers send `body` back to back for `durationMs` (after 200 warm-up requests). */
-export async function load(t: Target, body: string, durationMs: number, connections: number): Promise<LoadResult> {
+/**
+ * `connections` workers send `body` back to back for `durationMs`, after a warm-up: 200 sequential requests, or
+ * `warmupMs` of the same load when given (long enough for the JIT to settle in every process involved).
+ */
+export async function load(t: Target, body: string, durationMs: number, connections: number, warmupMs = 0): Promise<LoadResult> {
   const u = new URL(t.url);
   const pool = new Pool(u.origin, { connections, pipelining: 1 });
   const path = '/v1/chat/completions';
-  for (let i = 0; i < 200; i++) await request(pool, path, t.headers, body);
+  if (warmupMs > 0) {
+    const until = performance.now() + warmupMs;
+    const warm = async (): Promise<void> => {
+      while (performance.now() < until) await request(pool, path, t.headers, body).catch(() => undefined);
+    };
+    await Promise.all(Array.from({ length: connections }, warm));
+  } else for (let i = 0; i < 200; i++) await request(pool, path, t.headers, body);
   const before = t.child?.pid ? procStats(t.child.pid) : undefined;
   let maxRss = before?.rssMiB ?? 0;
   const sampler = setInterval(() => {

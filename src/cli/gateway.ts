@@ -8,7 +8,7 @@ import type { BulwarkConfig } from '../policy/schema.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
-
+import { tuneHeapForServing } from './serving-heap.js';
 
 interface GatewayOptions {
   port?: string;
@@ -31,6 +31,7 @@ const port = (v: string | undefined): number | undefined => {
 
 async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean): Promise<number> {
   const { io } = ctx;
+  tuneHeapForServing();
   let simulator: Simulator | undefined;
   let upstream = options.upstream;
   if (demo && !upstream) {

@@ -5,6 +5,7 @@ import { startMcpGateway, DEFAULT_MCP_PORT } from '../mcp/gateway/start.js';
 import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_OK } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
+import { tuneHeapForServing } from './serving-heap.js';
 
 export interface McpGatewayOptions {
   config: string;
@@ -17,6 +18,7 @@ export interface McpGatewayOptions {
 
 export async function runMcpGateway(options: McpGatewayOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
+  tuneHeapForServing();
   const config = await loadConfig(options.config);
   const running = await startMcpGateway({
     config,
