@@ -45,6 +45,26 @@ const ownUrls = {
   },
 };
 
+/**
+ * zod re-exports every locale (`z.locales`, 64 languages, ~360 KB of the bundle) and the bundler cannot tell that
+ * nothing reads them; Bulwark's messages are English only (zod's schemas import `en` themselves). The CLI bundle gets a
+ * locales module with `en` alone; the tsc output in dist/ (the library) keeps zod as it is.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]v4[\\/](?:classic|core)$/.test(args.resolveDir)) return undefined;
+      return { path: join(args.resolveDir, '..', 'locales', 'en-only.js'), namespace: 'zod-locales' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // Chunk names change with their content: stale chunks of an earlier build must not pile up.
 rmSync(OUT, { recursive: true, force: true });
 await build({
@@ -57,7 +77,7 @@ await build({
   target: 'node20',
   // commander is CommonJS: its require('node:events') needs a real require inside an ES module.
   banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
-  plugins: [externals, ownUrls],
+  plugins: [zodEnglishOnly, externals, ownUrls],
   logLevel: 'warning',
   legalComments: 'none',
 });

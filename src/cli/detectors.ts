@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { TaxonomyTags } from '../core/taxonomy/index.js';
 import { createDetectorApi, DEFAULT_BODY_LIMIT, DEFAULT_MAX_ITEMS } from '../gateway/detector-api.js';
 import { port, positiveInt, untilShutdown, type CommandContext } from './command-context.js';
-import { tuneHeapForServing } from './serving-heap.js';
+import { tuneHeapForServing } from './v8-tuning.js';
 import { EXIT_CODES_HELP, EXIT_OK, EXIT_UNAVAILABLE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 

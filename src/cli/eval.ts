@@ -15,6 +15,7 @@ import { EXIT_FLAGGED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 import { extraSummaryLines } from '../probe/summary-text.js';
 import type { StoreOption } from './with-store.js';
+import { compileRegexpsNatively } from './v8-tuning.js';
 
 /** Same text as with-store's DB_HELP, which cannot be imported without loading the store drivers. */
 const DB_HELP = 'store file or URL (sqlite:<path>, postgres://...); default BULWARK_DATABASE_URL, else $BULWARK_HOME/bulwark.db';
@@ -135,6 +136,7 @@ export function registerEvalCommand(program: Command, ctx: CommandContext): Comm
 
 async function runCommand(file: string, options: RunOptions, store: Store, ctx: CommandContext): Promise<number> {
   const path = resolve(ctx.io.cwd, file);
+  compileRegexpsNatively();
   const [{ loadEvalInput }, { runSuite }] = await Promise.all([import('../probe/suite/eval-input.js'), import('../probe/run-suite.js')]);
   const input = await loadEvalInput(path);
   // Report paths in a suite are relative to the suite file, like its dataset paths; on the command line, to the cwd.

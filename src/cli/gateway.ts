@@ -8,7 +8,7 @@ import type { BulwarkConfig } from '../policy/schema.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
-import { tuneHeapForServing } from './serving-heap.js';
+import { tuneHeapForServing } from './v8-tuning.js';
 
 interface GatewayOptions {
   port?: string;

@@ -5,7 +5,7 @@ import { startMcpGateway, DEFAULT_MCP_PORT } from '../mcp/gateway/start.js';
 import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_OK } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
-import { tuneHeapForServing } from './serving-heap.js';
+import { tuneHeapForServing } from './v8-tuning.js';
 
 export interface McpGatewayOptions {
   config: string;

@@ -6,7 +6,7 @@ import { compileBodyTemplate, type BodyTemplate } from './body-template.js';
 import { compileJsonPath, valueText, type JsonPath } from './json-path.js';
 import { latestPrompt } from './request-text.js';
 import type { HttpTargetSpec } from './spec.js';
-import { createHttpClient, deadline, DEFAULT_TIMEOUT_MS, publicUrl, redactor, resolveHeaders, statusError, transportError } from './transport.js';
+import { createHttpClient, DEFAULT_TIMEOUT_MS, isTimeout, publicUrl, redactor, resolveHeaders, statusError, transportError } from './transport.js';
 
 const MAX_SESSION_ID = 1024;
 
@@ -45,9 +45,8 @@ export function createHttpTarget(spec: HttpTargetSpec, env: NodeJS.ProcessEnv = 
         system: request.system ?? '',
         sessionId,
       });
-      const d = deadline(signal, timeoutMs);
       try {
-        const res = await client.request({ method, path, headers: sendHeaders, ...(body === undefined ? {} : { body }), signal: d.signal });
+        const res = await client.request({ method, path, headers: sendHeaders, ...(body === undefined ? {} : { body }), signal, timeoutMs });
         const text = res.text;
         if (text === undefined) return { text: '', error: { code: 'response_too_large', message: 'the response body exceeds the size limit' }, latencyMs: latency() };
         if (res.statusCode < 200 || res.statusCode >= 300) {
@@ -73,9 +72,7 @@ export function createHttpTarget(spec: HttpTargetSpec, env: NodeJS.ProcessEnv = 
         }
         return { text: answer, sessionId: nextSession, latencyMs: latency() };
       } catch (e) {
-        return { text: '', error: transportError(e, d.timedOut(), signal.aborted, timeoutMs), latencyMs: latency() };
-      } finally {
-        d.clear();
+        return { text: '', error: transportError(e, isTimeout(e), signal.aborted, timeoutMs), latencyMs: latency() };
       }
     },
     close: () => client.close(),

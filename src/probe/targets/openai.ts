@@ -5,8 +5,8 @@ import { chatBody, parseChatAnswer, readBlock } from './openai-wire.js';
 import type { GatewayTargetSpec, OpenAiTargetSpec } from './spec.js';
 import {
   createHttpClient,
-  deadline,
   DEFAULT_TIMEOUT_MS,
+  isTimeout,
   publicUrl,
   redactor,
   resolveHeaders,
@@ -60,9 +60,8 @@ function chatTarget(kind: 'openai' | 'gateway', baseUrl: string, spec: ChatTarge
     async send(request: TargetRequest, signal: AbortSignal): Promise<TargetResponse> {
       const started = performance.now();
       const latency = (): number => Math.round(performance.now() - started);
-      const d = deadline(signal, timeoutMs);
       try {
-        const res = await client.request({ method: 'POST', path, headers, body: chatBody(request, bodyOptions), signal: d.signal });
+        const res = await client.request({ method: 'POST', path, headers, body: chatBody(request, bodyOptions), signal, timeoutMs });
         const text = res.text;
         if (text === undefined) return { text: '', error: { code: 'response_too_large', message: 'the response body exceeds the size limit' }, latencyMs: latency() };
         if (res.statusCode >= 200 && res.statusCode < 300) {
@@ -73,9 +72,7 @@ function chatTarget(kind: 'openai' | 'gateway', baseUrl: string, spec: ChatTarge
         if (blocked) return { text: '', blocked, latencyMs: latency() };
         return { text: '', error: statusError(res.statusCode, res.headers, text, redact), latencyMs: latency() };
       } catch (e) {
-        return { text: '', error: transportError(e, d.timedOut(), signal.aborted, timeoutMs), latencyMs: latency() };
-      } finally {
-        d.clear();
+        return { text: '', error: transportError(e, isTimeout(e), signal.aborted, timeoutMs), latencyMs: latency() };
       }
     },
     close: () => client.close(),

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, deadline, parseRetryAfter, publicUrl, redactor, resolveHeaders, transportError } from './transport.js';
+import { createHttpClient, isTimeout, parseRetryAfter, publicUrl, redactor, resolveHeaders, transportError } from './transport.js';
 
 describe('transport helpers', () => {
   it('reads Retry-After as seconds, an HTTP date or retry-after-ms, clamped at zero', () => {
@@ -99,15 +99,42 @@ describe('createHttpClient', () => {
 
   it('stops at its deadline and reports a timeout', async () => {
     const client = createHttpClient(base);
-    const d = deadline(new AbortController().signal, 100);
     const started = performance.now();
-    const err = await client.request({ method: 'GET', path: '/slow', headers: {}, signal: d.signal }).then(
+    const err = await client.request({ method: 'GET', path: '/slow', headers: {}, signal: new AbortController().signal, timeoutMs: 100 }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    d.clear();
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(transportError(err, d.timedOut(), false, 100)).toMatchObject({ code: 'timeout' });
+    expect(isTimeout(err)).toBe(true);
+    expect(transportError(err, isTimeout(err), false, 100)).toMatchObject({ code: 'timeout' });
+    await client.close();
+  });
+
+  it('ends every request of a run when the run is aborted, and only those', async () => {
+    const client = createHttpClient(base);
+    const run = new AbortController();
+    const other = new AbortController();
+    const slow = (signal: AbortSignal): Promise<unknown> =>
+      client.request({ method: 'GET', path: '/slow', headers: {}, signal }).then(
+        () => 'answered',
+        (e: unknown) => e,
+      );
+    const started = performance.now();
+    const mine = [slow(run.signal), slow(run.signal)];
+    const theirs = client.request({ method: 'GET', path: '/big', headers: {}, signal: other.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    run.abort(new Error('cancelled'));
+    const ended = await Promise.all(mine);
+    // Ended by the abort, long before the server's answer (2 s).
+    expect(performance.now() - started).toBeLessThan(1500);
+    for (const e of ended) {
+      expect(e).toMatchObject({ name: 'AbortError' });
+      expect(isTimeout(e)).toBe(false);
+      expect(transportError(e, false, run.signal.aborted, 1000)).toMatchObject({ code: 'aborted' });
+    }
+    expect((await theirs).statusCode).toBe(200);
+    // A request on an already aborted signal never starts.
+    await expect(client.request({ method: 'GET', path: '/big', headers: {}, signal: run.signal })).rejects.toMatchObject({ name: 'AbortError' });
     await client.close();
   });
 

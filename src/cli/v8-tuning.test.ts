@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BulwarkError } from '../core/errors.js';
-import { DEFAULT_HEAP_GROWING_PERCENT, tuneHeapForServing } from './serving-heap.js';
+import { compileRegexpsNatively, DEFAULT_HEAP_GROWING_PERCENT, tuneHeapForServing } from './v8-tuning.js';
 
-describe('tuneHeapForServing', () => {
+describe('V8 tuning of the CLI', () => {
   const capture = (env: Record<string, string | undefined>): { result: number | undefined; flags: string[] } => {
     const flags: string[] = [];
     const result = tuneHeapForServing(env, (f) => flags.push(f));
@@ -34,5 +34,9 @@ describe('tuneHeapForServing', () => {
     };
     expect(run('--no-such-heap-flag=20')).toMatch(/unrecognized flag/);
     expect(run(`--heap-growing-percent=${DEFAULT_HEAP_GROWING_PERCENT}`)).not.toMatch(/unrecognized flag/);
+    const flags: string[] = [];
+    compileRegexpsNatively((f) => flags.push(f));
+    expect(flags).toHaveLength(1);
+    expect(run(flags[0]!)).not.toMatch(/unrecognized flag/);
   });
 });
