@@ -4,6 +4,8 @@
 // promptfoo is 1.4 GB and stays out of the project: install it into a folder of your own
 // (`mkdir /tmp/pf && cd /tmp/pf && npm i promptfoo@0.121.20`, the last release that runs on Node 20) and point BULWARK_BENCH_PROMPTFOO at it (default /tmp/pf).
 // Writes bench/results/eval.json. Flags: --quick (500 only).
+// At 500 tests each tool runs five times, interleaved, and its median run is reported (single runs on this shared
+// 2-core machine varied by ±15 %); at 5,000 tests once each.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,8 @@ import { startServer } from './lib/http-load.js';
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK ? [500] : [500, 5000];
 const CONCURRENCY = 16;
+/** Runs per tool at up to 1,000 tests (the median is reported); one run each above. */
+const REPEATS = 5;
 const PROMPTFOO_DIR = process.env['BULWARK_BENCH_PROMPTFOO'] ?? '/tmp/pf';
 const PROMPTFOO_BIN = join(PROMPTFOO_DIR, 'node_modules', '.bin', 'promptfoo');
 const BULWARK_BIN = repoPath('bin', 'bulwark.js');
@@ -25,6 +29,7 @@ interface Measured {
   testsPerSecond: number;
   peakRssMiB: number;
   exitCode: number | null;
+  runsWallS?: number[];
 }
 
 function config(dir: string, stubUrl: string, n: number): string {
@@ -74,15 +79,27 @@ async function main(): Promise<void> {
   const starts: Record<string, number> = { bulwark: startTime(process.execPath, [BULWARK_BIN, 'eval', 'schema'], env) };
   if (havePromptfoo) starts['promptfoo'] = startTime(PROMPTFOO_BIN, ['--version'], env);
   try {
+    // A warm-up run of each tool (the stub and the file cache warm up), then REPEATS interleaved runs per size
+    // (bulwark, promptfoo, bulwark, ...); the median run of each tool is reported, its peak RSS the largest seen.
+    const warm = config(dir, stub.url, 50);
+    await timed('bulwark', 50, process.execPath, [BULWARK_BIN, 'eval', 'run', warm, '--db', join(dir, 'warm.db'), '--json'], env, dir);
+    if (havePromptfoo) await timed('promptfoo', 50, PROMPTFOO_BIN, ['eval', '-c', warm, '--no-cache', '--no-table', '--no-progress-bar', '-j', String(CONCURRENCY), '-o', join(dir, 'pf-warm.json')], env, dir);
     for (const n of SIZES) {
       const path = config(dir, stub.url, n);
-      const b = await timed('bulwark', n, process.execPath, [BULWARK_BIN, 'eval', 'run', path, '--db', join(dir, `bulwark-${n}.db`), '--json'], env, dir);
-      results.push(b);
-      console.log(`bulwark   ${n} tests: ${b.wallS.toFixed(2)} s, ${b.testsPerSecond.toFixed(0)} tests/s, peak RSS ${b.peakRssMiB.toFixed(0)} MiB`);
-      if (havePromptfoo) {
-        const p = await timed('promptfoo', n, PROMPTFOO_BIN, ['eval', '-c', path, '--no-cache', '--no-table', '--no-progress-bar', '-j', String(CONCURRENCY), '-o', join(dir, `pf-${n}.json`)], env, dir);
-        results.push(p);
-        console.log(`promptfoo ${n} tests: ${p.wallS.toFixed(2)} s, ${p.testsPerSecond.toFixed(0)} tests/s, peak RSS ${p.peakRssMiB.toFixed(0)} MiB`);
+      const runs: Record<string, Measured[]> = { bulwark: [], promptfoo: [] };
+      const repeats = n <= 1000 ? REPEATS : 1;
+      for (let i = 0; i < repeats; i++) {
+        runs['bulwark']!.push(await timed('bulwark', n, process.execPath, [BULWARK_BIN, 'eval', 'run', path, '--db', join(dir, `bulwark-${n}-${i}.db`), '--json'], env, dir));
+        if (havePromptfoo) {
+          runs['promptfoo']!.push(await timed('promptfoo', n, PROMPTFOO_BIN, ['eval', '-c', path, '--no-cache', '--no-table', '--no-progress-bar', '-j', String(CONCURRENCY), '-o', join(dir, `pf-${n}-${i}.json`)], env, dir));
+        }
+      }
+      for (const [tool, list] of Object.entries(runs)) {
+        if (list.length === 0) continue;
+        const median = [...list].sort((a, b) => a.wallS - b.wallS)[Math.floor(list.length / 2)]!;
+        const m = { ...median, peakRssMiB: Math.max(...list.map((r) => r.peakRssMiB)), runsWallS: list.map((r) => Number(r.wallS.toFixed(3))) };
+        results.push(m);
+        console.log(`${tool.padEnd(9)} ${n} tests: ${m.wallS.toFixed(2)} s (median of ${list.length}), ${m.testsPerSecond.toFixed(0)} tests/s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`);
       }
     }
   } finally {
