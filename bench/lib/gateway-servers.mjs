@@ -40,9 +40,9 @@ async function main() {
   const { validateConfig } = await import(new URL('policy/load.js', dist));
   const { DEFAULT_POLICY } = await import(new URL('policy/default-policy.js', dist));
   const { startGateway } = await import(new URL('gateway/start.js', dist));
-  // As `bulwark gateway` does before it starts (src/cli/serving-heap.ts); BULWARK_HEAP_GROWING_PERCENT=0 measures
+  // As `bulwark gateway` does before it starts (src/cli/v8-tuning.ts); BULWARK_HEAP_GROWING_PERCENT=0 measures
   // V8's own heap growth instead.
-  const { tuneHeapForServing } = await import(new URL('cli/serving-heap.js', dist));
+  const { tuneHeapForServing } = await import(new URL('cli/v8-tuning.js', dist));
   tuneHeapForServing();
   const policy = kind === 'bulwark-off' ? { input: [], output: [], tool_call: [], tool_result: [] } : DEFAULT_POLICY;
   const config = validateConfig(
