@@ -22,14 +22,15 @@ export interface Task {
   rows: Row[];
 }
 
-function corpus(file: string, source: string): Row[] {
+/** Rows of a corpus file, halved by hash unless the file is wholly one half (`half`). */
+function corpus(file: string, source: string, half?: 'eval-dev' | 'eval-holdout'): Row[] {
   const path = repoPath('bench', 'corpora', file);
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; label: 0 | 1 })
-    .map((r) => ({ text: r.text, label: r.label, source: `${evalHalf(r.text)}:${source}` }));
+    .map((r) => ({ text: r.text, label: r.label, source: `${half ?? evalHalf(r.text)}:${source}` }));
 }
 
 /**
@@ -72,6 +73,10 @@ export function buildTasks(): Task[] {
         ...corpus('pi-attacks.jsonl', 'pi-attacks'),
         ...corpus('pi-hard-negatives.jsonl', 'pi-hard-negatives'),
         ...corpus('pi-benign-chat.jsonl', 'pi-benign-chat'),
+        // Short texts (chat replies, tool outputs, short attacks): the dev file chose the model's evidence prior;
+        // the holdout file was written before that and only reported.
+        ...corpus('short-texts-dev.jsonl', 'short-texts', 'eval-dev'),
+        ...corpus('short-texts-holdout.jsonl', 'short-texts', 'eval-holdout'),
       ],
     },
     {

@@ -30,6 +30,15 @@ const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
   toxic: { ordinary: 0.01, hard: 0.1 },
 };
 
+/**
+ * The injection head's evidence prior (HeadSpec.evidence): a window of n features has its linear term scaled by
+ * n / (n + 12). Chosen on the dev half of bench/corpora and bench/corpora/short-texts-dev.jsonl with the weights and
+ * thresholds shipped before it (values 0–24): from 8 on, fewer short benign texts ("This is a test.", "Can you
+ * summarise this?") are flagged (14 → 9 of 63) at the cost of 1 of 130 dev attacks; 12 is the middle of that plateau.
+ * The harmful and toxic heads have none (no such problem was measured there).
+ */
+const EVIDENCE: Partial<Record<CoreHead, number>> = { injection: 12 };
+
 const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold|handwritten-toxicity)/;
 const HARD_NEGATIVE_SOURCES =
   /^(synthetic:(safe-action|safe-but-scary|pi-hard-negative|about-ai|benign-frame|benign-dialogue)|garak:clean|xsafety-safe|promptshield|handwritten-(hard-negative|safe|toxicity)|phrasebook-safe)/;
@@ -78,7 +87,7 @@ function main(): void {
     log,
   });
   const q = quantize(trained, CORE_HEADS.length);
-  const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5 }));
+  const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5, ...(EVIDENCE[name] ? { evidence: EVIDENCE[name] } : {}) }));
   const model = new LinearModel({ name: 'core', spec, heads }, q.weights);
 
   // Score validation and test rows exactly as the detector does (windows over the normalised text).

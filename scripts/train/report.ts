@@ -64,7 +64,8 @@ export function writeDataCard(
   lines.push('## Models', '');
   lines.push(`- \`core.bin\`: three logistic-regression heads (\`injection\`, \`harmful\`, \`toxic\`) over 2^${spec.bits} signed hashed features`);
   lines.push(`  (word unigrams and bigrams, character ${spec.charMin}–${spec.charMax}-grams of each token, concept-lexicon classes and pairs), int8 weights. Scored over the whole text and`);
-  lines.push('  over 48-token windows (stride 24); the maximum wins. The operating point of each head is chosen on the');
+  lines.push('  over 48-token windows (stride 24); the maximum wins. In the injection head a window of n features has its linear');
+  lines.push('  term scaled by n / (n + 12) (the evidence prior: texts of a few features lean to the prior). The operating point of each head is chosen on the');
   lines.push('  validation split (mean false-positive rate over benign sources, and a looser one over hard negatives; see TARGET_FPR in scripts/train/main.ts) and mapped to score 0.5.');
   lines.push('- `pi-category.bin`, `hazard-category.bin`, `toxicity-category.bin`: one-vs-rest category heads over 2^16');
   lines.push('  buckets, consulted only for flagged texts.', '');

@@ -17,6 +17,12 @@ export interface HeadSpec {
   scale: number;
   /** Decision threshold on the probability chosen on validation data at training time. */
   threshold: number;
+  /**
+   * Evidence prior: in a window of n features the linear term is scaled by n / (n + evidence), pulling texts of a few
+   * features towards the bias (the head's prior). Without it a one-word text such as "OK", whose handful of features
+   * all carry the weight of some attack template, scored as surely as a real attack. Absent = 0 (none).
+   */
+  evidence?: number;
 }
 
 export interface ModelHeader {
@@ -56,6 +62,21 @@ export class LinearModel {
     this.featurizer = new Featurizer(header.spec, lexicon);
     this.sums = new Float64Array(this.heads);
     this.mask = buckets - 1;
+    this.evidence = Float64Array.from(header.heads, (h) => {
+      const e = h.evidence ?? 0;
+      if (!(e >= 0 && Number.isFinite(e))) throw new BulwarkError('ERR_MODEL_INVALID', `model ${header.name}: head ${h.name} has an invalid evidence prior`);
+      return e;
+    });
+  }
+
+  /** Each head's evidence prior (HeadSpec.evidence), 0 for none. */
+  private readonly evidence: Float64Array;
+
+  /** Head h's factor of the linear term for `n` features: 1/√n (length normalisation) times its evidence prior. */
+  private norm(h: number, n: number): number {
+    if (n <= 0) return 0;
+    const e = this.evidence[h]!;
+    return e > 0 ? n / ((n + e) * Math.sqrt(n)) : 1 / Math.sqrt(n);
   }
 
   headIndex(name: string): number {
@@ -86,10 +107,9 @@ export class LinearModel {
       for (let h = 0; h < H; h++) sums[h] = sums[h]! + v * w[base + h]!;
     }
     if (length === 0) return out.fill(0); // nothing to judge: no evidence either way
-    const norm = 1 / Math.sqrt(length);
     for (let h = 0; h < H; h++) {
       const head = this.header.heads[h]!;
-      out[h] = sigmoid(head.bias + head.scale * sums[h]! * norm);
+      out[h] = sigmoid(head.bias + head.scale * sums[h]! * this.norm(h, length));
     }
     return out;
   }
@@ -182,10 +202,9 @@ export class LinearModel {
   private windowProbabilities(prefix: Float64Array, counts: Int32Array, start: number, end: number, out: Float64Array, assign: boolean): void {
     const H = this.heads;
     const n = counts[end]! - counts[start]!;
-    const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
     for (let h = 0; h < H; h++) {
       const head = this.header.heads[h]!;
-      const p = sigmoid(head.bias + head.scale * (prefix[end * H + h]! - prefix[start * H + h]!) * norm);
+      const p = sigmoid(head.bias + head.scale * (prefix[end * H + h]! - prefix[start * H + h]!) * this.norm(h, n));
       if (assign || p > out[h]!) out[h] = p;
     }
   }
