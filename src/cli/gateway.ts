@@ -6,12 +6,13 @@ import { loadConfig } from '../policy/load.js';
 import { defaultConfig } from '../policy/defaults.js';
 import type { BulwarkConfig } from '../policy/schema.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
-import { untilShutdown, type CommandContext } from './command-context.js';
+import { port, untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
 import { tuneHeapForServing } from './v8-tuning.js';
 
 interface GatewayOptions {
-  port?: string;
+  /** Parsed by the option (command-context.ts `port`). */
+  port?: number;
   host?: string;
   upstream?: string;
   config?: string;
@@ -22,12 +23,6 @@ interface GatewayOptions {
   sink?: string[];
 }
 
-const port = (v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TypeError(`--port must be 0..65535, got ${v}`);
-  return n;
-};
 
 async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean): Promise<number> {
   const { io } = ctx;
@@ -51,7 +46,7 @@ async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean):
       config,
       ...(options.store ? { storeUrl: options.store } : {}),
       ...(options.insecure ? { insecure: true } : {}),
-      ...(port(options.port) !== undefined ? { port: port(options.port)! } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.sink?.length ? { sinks: options.sink } : {}),
       log: (level, msg) => io.stderr.write(`bulwark: ${level}: ${msg}\n`),
@@ -83,7 +78,7 @@ async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean):
 export function registerGatewayCommands(program: Command, ctx: CommandContext): void {
   const common = (cmd: Command): Command =>
     cmd
-      .option('--port <port>', 'TCP port (default 8787; 0 = any free port)')
+      .option('--port <port>', 'TCP port (default 8787; 0 = any free port)', port)
       .option('--host <host>', 'address to bind (default 127.0.0.1)')
       .option('--upstream <url>', 'OpenAI-compatible upstream base URL, e.g. http://127.0.0.1:8000/v1 (without --config)')
       .option('--config <file>', 'bulwark.yaml (see `bulwark policy schema`); without it the default policy runs')
