@@ -6,12 +6,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { scanBuffer, scanFile, scanPaths } from '../src/scan/scanner.js';
 import { SCAN_FORMATS, VERDICTS, type FileScanResult, type ScanLimits, type Verdict } from '../src/scan/types.js';
 import { memoryIo } from './fixtures/memory-io.js';
+import { sarifValidator } from './fixtures/sarif-validator.js';
 
 const DIR = fileURLToPath(new URL('./fixtures/model-files/', import.meta.url));
 
@@ -42,22 +42,7 @@ function explain(r: FileScanResult): string {
   return `${r.path} (${r.format}) → ${r.verdict}\n${lines.join('\n') || '  no findings'}`;
 }
 
-// The trimmed SARIF 2.1.0 schema of the eval reports, plus region.byteOffset/byteLength as the full schema defines
-// them (the eval reports never write byte regions, so the trimmed copy left them out).
-const sarifSchema = JSON.parse(await readFile(new URL('../src/probe/reports/testdata/sarif-2.1.0-trimmed.schema.json', import.meta.url), 'utf8')) as {
-  definitions: { region: { properties: Record<string, unknown> } };
-};
-sarifSchema.definitions.region.properties.byteOffset = { type: 'integer', minimum: -1 };
-sarifSchema.definitions.region.properties.byteLength = { type: 'integer', minimum: 0 };
-const validateSarif = new Ajv({
-  allErrors: true,
-  strict: false,
-  formats: {
-    uri: (s: string) => URL.canParse(s),
-    'uri-reference': (s: string) => URL.canParse(s, 'file:///base/'),
-    'date-time': (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s),
-  },
-}).compile(sarifSchema);
+const validateSarif = sarifValidator();
 
 describe('manifest.json', () => {
   it('lists every fixture once, with a known verdict and a reason, and every listed file exists', async () => {

@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../test/fixtures/memory-io.js';
@@ -13,6 +12,7 @@ import { createRegistry } from '../gateway/detector-api/registry.js';
 import type { ConfiguredServer } from '../mcp/types.js';
 import type { CommandContext } from './command-context.js';
 import { registerMcpCommand, type McpCommandDeps } from './mcp.js';
+import { sarifValidator } from '../../test/fixtures/sarif-validator.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/mcp/', import.meta.url));
 const CURSOR_PROJECT = join(FIXTURES, 'project/.cursor/mcp.json');
@@ -79,8 +79,7 @@ describe('bulwark mcp audit', () => {
     const r = await run(['audit', '--config', MCP_JSON, '--tools', TOOLS, '--sarif', 'out/audit.sarif']);
     expect(r.code).toBe(1);
     const sarif = JSON.parse(readFileSync(join(tmp, 'out/audit.sarif'), 'utf8')) as object;
-    const ajv = new Ajv({ strict: false, formats: { uri: (s: string) => URL.canParse(s), 'uri-reference': (s: string) => URL.canParse(s, 'file:///b/'), 'date-time': () => true } });
-    const validate = ajv.compile(JSON.parse(readFileSync(new URL('../probe/reports/testdata/sarif-2.1.0-trimmed.schema.json', import.meta.url), 'utf8')) as object);
+    const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     expect(JSON.stringify(sarif)).toContain('descriptions.hidden-directive');
   });

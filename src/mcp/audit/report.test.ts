@@ -1,22 +1,16 @@
 // Output of the MCP audit: the JSON shape of the issue, a terminal-safe table, and a SARIF 2.1.0 log that validates
 // against the schema copy of the eval reports, with rules per check and results at the configuration's lines.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport, ConfiguredServer, ServerReport } from '../types.js';
 import { runAudit } from './audit.js';
 import { finding } from './checks.js';
 import { buildSarif, renderJson, renderTable } from './report.js';
+import { sarifValidator } from '../../../test/fixtures/sarif-validator.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mcp/', import.meta.url));
-const ajv = new Ajv({
-  allErrors: true,
-  strict: false,
-  formats: { uri: (s: string) => URL.canParse(s), 'uri-reference': (s: string) => URL.canParse(s, 'file:///base/'), 'date-time': () => true },
-});
-const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../probe/reports/testdata/sarif-2.1.0-trimmed.schema.json', import.meta.url), 'utf8')) as object);
+const validate = sarifValidator();
 
 const hostile = 'evil\u001b[31m\u202ename';
 const report: AuditReport = {

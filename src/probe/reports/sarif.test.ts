@@ -1,22 +1,11 @@
 // Tests of the SARIF report: valid against the SARIF 2.1.0 schema (trimmed copy, checked with ajv), rules, taxonomies, results.
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from './sarif.js';
 import { result, sampleReport } from './testdata/sample-report.js';
+import { sarifValidator } from '../../../test/fixtures/sarif-validator.js';
 
-const schema = JSON.parse(readFileSync(new URL('./testdata/sarif-2.1.0-trimmed.schema.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv({
-  allErrors: true,
-  strict: false,
-  formats: {
-    uri: (s: string) => URL.canParse(s),
-    'uri-reference': (s: string) => URL.canParse(s, 'file:///base/'),
-    'date-time': (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s),
-  },
-});
-const validate = ajv.compile(schema);
+const validate = sarifValidator();
 
 interface SarifLog {
   runs: {

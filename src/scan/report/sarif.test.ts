@@ -1,38 +1,15 @@
 // Tests of the scan SARIF log: valid SARIF 2.1.0 (the schema copy of the eval reports, checked with ajv), rules with
 // help, tags and security-severity, results located relative to the root, members and offsets, hostile text.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { COMMON_RULES } from '../rules.js';
 import { buildRuleCatalog } from '../rule-catalog.js';
 import { FAKE_RULES } from '../testdata/fake-formats.js';
 import type { FileScanResult, ScanFinding } from '../types.js';
 import { artifactLocation, renderSarif } from './sarif.js';
+import { sarifValidator } from '../../../test/fixtures/sarif-validator.js';
 
-/**
- * The trimmed OASIS schema of the eval reports, plus region.byteOffset/byteLength as the full SARIF 2.1.0 schema
- * defines them (integer ≥ -1, integer ≥ 0): the eval reports never write them, so the trimmed copy left them out.
- */
-function sarifSchema(): object {
-  const schema = JSON.parse(readFileSync(new URL('../../probe/reports/testdata/sarif-2.1.0-trimmed.schema.json', import.meta.url), 'utf8')) as {
-    definitions: { region: { properties: Record<string, unknown> } };
-  };
-  schema.definitions.region.properties.byteOffset = { type: 'integer', minimum: -1 };
-  schema.definitions.region.properties.byteLength = { type: 'integer', minimum: 0 };
-  return schema;
-}
-
-const ajv = new Ajv({
-  allErrors: true,
-  strict: false,
-  formats: {
-    uri: (s: string) => URL.canParse(s),
-    'uri-reference': (s: string) => URL.canParse(s, 'file:///base/'),
-    'date-time': (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s),
-  },
-});
-const validate = ajv.compile(sarifSchema());
+const validate = sarifValidator();
 
 const finding = (rule: { id: string; verdict: ScanFinding['verdict']; severity: ScanFinding['severity']; tags: ScanFinding['tags'] }, extra: Partial<ScanFinding> = {}): ScanFinding => ({
   rule: rule.id,
