@@ -56,6 +56,11 @@ describe('createHttpClient', () => {
           setTimeout(() => res.socket?.destroy(), 10);
         } else if (req.url === '/slow') {
           setTimeout(() => res.end('late'), 2000);
+        } else if (req.url === '/stall') {
+          // Headers and the start of the body at once, the rest much later.
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('partial');
+          setTimeout(() => res.end('x'.repeat(93)), 2000);
         } else {
           res.writeHead(201, { 'x-echo': req.headers['x-test'] ?? '' });
           res.end(`${req.method} ${body} ${req.headers['content-length'] ?? ''}`);
@@ -107,6 +112,19 @@ describe('createHttpClient', () => {
     expect(performance.now() - started).toBeLessThan(1500);
     expect(isTimeout(err)).toBe(true);
     expect(transportError(err, isTimeout(err), false, 100)).toMatchObject({ code: 'timeout' });
+    await client.close();
+  });
+
+  it('reports a timeout, not a reset, when the deadline passes while the answer is being read', async () => {
+    const client = createHttpClient(base);
+    const started = performance.now();
+    const err = await client.request({ method: 'GET', path: '/stall', headers: {}, signal: new AbortController().signal, timeoutMs: 150 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(isTimeout(err)).toBe(true);
+    expect(transportError(err, isTimeout(err), false, 150)).toMatchObject({ code: 'timeout' });
     await client.close();
   });
 

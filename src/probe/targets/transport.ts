@@ -115,6 +115,12 @@ export function createHttpClient(url: URL): HttpClient {
         const headers: Record<string, string | number> = { ...req.headers };
         if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
         let timer: NodeJS.Timeout | undefined;
+        // Once the deadline has passed, every way the request ends (an error, a cut-short answer) reports it.
+        let expired: Error | undefined;
+        const fail = (e: unknown): void => {
+          done();
+          reject(expired ?? e);
+        };
         // Called from the request's callbacks, which all run after `untrack` below is set.
         const done = (): void => {
           if (timer !== undefined) clearTimeout(timer);
@@ -143,22 +149,18 @@ export function createHttpClient(url: URL): HttpClient {
             resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') });
           });
           res.on('error', (e) => {
-            if (tooLarge) return;
-            done();
-            reject(e);
+            if (!tooLarge) fail(e);
           });
           res.on('aborted', () => {
-            if (tooLarge) return;
-            done();
-            reject(Object.assign(new Error('the response was cut short'), { code: 'ECONNRESET' }));
+            if (!tooLarge) fail(Object.assign(new Error('the response was cut short'), { code: 'ECONNRESET' }));
           });
         });
         const untrack = track(req.signal, r);
-        if (req.timeoutMs !== undefined) timer = setTimeout(() => r.destroy(timeoutError(req.timeoutMs!)), req.timeoutMs);
-        r.on('error', (e) => {
-          done();
-          reject(e);
-        });
+        if (req.timeoutMs !== undefined) {
+          const ms = req.timeoutMs;
+          timer = setTimeout(() => r.destroy((expired = timeoutError(ms))), ms);
+        }
+        r.on('error', fail);
         r.end(req.body);
       });
     },
