@@ -1,13 +1,16 @@
 // `npm run bench:eval`: the same promptfoo config (500 and 5,000 tests) against the same local OpenAI-compatible
 // stub (Bulwark's simulator, echo profile, in its own process), run by `bulwark eval run` and, side by side, by
-// promptfoo itself when it is installed: tests/s, start time, peak RSS (GNU time's maximum resident set size).
-// promptfoo is 1.4 GB and stays out of the project: install it into a folder of your own
-// (`mkdir /tmp/pf && cd /tmp/pf && npm i promptfoo@0.121.20`, the last release that runs on Node 20) and point BULWARK_BENCH_PROMPTFOO at it (default /tmp/pf).
-// Writes bench/results/eval.json. Flags: --quick (500 only).
+// promptfoo itself: tests/s, start time, peak RSS (GNU time's maximum resident set size).
+// promptfoo is 1.4 GB and stays out of the project's dependencies: the benchmark installs promptfoo@0.121.20 (the
+// last release that runs on Node 20) with npm into a folder of the system's temporary directory
+// (bulwark-bench-promptfoo-0.121.20, kept for the next run; delete it to reclaim the space), unless
+// BULWARK_BENCH_PROMPTFOO names a folder where it is already installed. That install is the benchmark's only
+// network access (the npm registry).
+// Writes bench/results/eval.json. Flags: --quick (500 only), --no-promptfoo (Bulwark alone, nothing installed).
 // At 500 tests each tool runs five times, interleaved, and its median run is reported (single runs on this shared
 // 2-core machine varied by ±15 %); at 5,000 tests once each.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../scripts/train/data/types.js';
@@ -18,7 +21,8 @@ const SIZES = QUICK ? [500] : [500, 5000];
 const CONCURRENCY = 16;
 /** Runs per tool at up to 1,000 tests (the median is reported); one run each above. */
 const REPEATS = 5;
-const PROMPTFOO_DIR = process.env['BULWARK_BENCH_PROMPTFOO'] ?? '/tmp/pf';
+const PROMPTFOO_VERSION = '0.121.20';
+const PROMPTFOO_DIR = process.env['BULWARK_BENCH_PROMPTFOO'] ?? join(os.tmpdir(), `bulwark-bench-promptfoo-${PROMPTFOO_VERSION}`);
 const PROMPTFOO_BIN = join(PROMPTFOO_DIR, 'node_modules', '.bin', 'promptfoo');
 const BULWARK_BIN = repoPath('bin', 'bulwark.js');
 
@@ -69,13 +73,49 @@ function startTime(cmd: string, args: string[], env: NodeJS.ProcessEnv): number 
   return times.sort((a, b) => a - b)[2]!;
 }
 
+/** The installed promptfoo's version, or undefined when there is none in `dir`. */
+function installedVersion(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'node_modules', 'promptfoo', 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure promptfoo is installed; false (with the reason printed) when it is not and cannot be. A folder named
+ * by BULWARK_BENCH_PROMPTFOO is used as it is; the default folder gets the pinned version with npm (a few minutes).
+ */
+function ensurePromptfoo(): boolean {
+  if (process.argv.includes('--no-promptfoo')) return false;
+  const version = installedVersion(PROMPTFOO_DIR);
+  if (version !== undefined && existsSync(PROMPTFOO_BIN)) {
+    if (version !== PROMPTFOO_VERSION) console.log(`note: measuring promptfoo ${version} from ${PROMPTFOO_DIR} (the figures in the issue are of ${PROMPTFOO_VERSION})`);
+    return true;
+  }
+  if (process.env['BULWARK_BENCH_PROMPTFOO'] !== undefined) {
+    console.log(`promptfoo not found in BULWARK_BENCH_PROMPTFOO=${PROMPTFOO_DIR}: measuring Bulwark alone`);
+    return false;
+  }
+  console.log(`installing promptfoo@${PROMPTFOO_VERSION} into ${PROMPTFOO_DIR} (about 1.4 GB, a few minutes) ...`);
+  mkdirSync(PROMPTFOO_DIR, { recursive: true });
+  // A package.json of its own, so that npm installs here and not into the enclosing project.
+  if (!existsSync(join(PROMPTFOO_DIR, 'package.json'))) writeFileSync(join(PROMPTFOO_DIR, 'package.json'), '{ "name": "bulwark-bench-promptfoo", "private": true }\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', `promptfoo@${PROMPTFOO_VERSION}`], { cwd: PROMPTFOO_DIR, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(PROMPTFOO_BIN)) {
+    console.log(`installing promptfoo failed (${r.error?.message ?? `npm exited ${r.status}`}): measuring Bulwark alone`);
+    return false;
+  }
+  return true;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bulwark-bench-eval-'));
   const stub = await startServer('stub');
   const env = { ...process.env, OPENAI_API_KEY: 'sk-bench', PROMPTFOO_DISABLE_TELEMETRY: '1', PROMPTFOO_DISABLE_UPDATE: '1', PROMPTFOO_DISABLE_SHARING: '1', PROMPTFOO_CONFIG_DIR: join(dir, 'pf-home') };
   const results: Measured[] = [];
-  const havePromptfoo = existsSync(PROMPTFOO_BIN);
-  if (!havePromptfoo) console.log(`promptfoo not found at ${PROMPTFOO_BIN}: measuring Bulwark alone`);
+  const havePromptfoo = ensurePromptfoo();
   const starts: Record<string, number> = { bulwark: startTime(process.execPath, [BULWARK_BIN, 'eval', 'schema'], env) };
   if (havePromptfoo) starts['promptfoo'] = startTime(PROMPTFOO_BIN, ['--version'], env);
   try {
@@ -119,6 +159,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, load: os.loadavg() },
     concurrency: CONCURRENCY,
+    peer: havePromptfoo ? { promptfoo: installedVersion(PROMPTFOO_DIR) } : undefined,
     startSeconds: starts,
     results,
     ratios,

@@ -4,9 +4,14 @@
 import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
+const [command, subcommand] = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // `bulwark eval` is a short batch: undici's HTTP parser (WebAssembly) stays on V8's baseline compiler, whose
 // optimising tier-up costs ~30 MiB of peak memory and gains nothing here. Long-running servers keep the default.
-if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'eval') setFlagsFromString('--liftoff-only');
+if (command === 'eval') setFlagsFromString('--liftoff-only');
+// Long-running servers cap V8's young generation (src/cli/v8-tuning.ts): it must not grow while the modules load,
+// the server lets it grow up to the cap once it starts.
+const serving = command === 'gateway' || command === 'serve' || (command === 'mcp' && subcommand === 'gateway') || (command === 'detectors' && subcommand === 'serve');
+if (serving && process.env.BULWARK_SEMI_SPACE_MIB?.trim() !== '0') setFlagsFromString('--semi-space-growth-factor=1');
 
 const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
 const bundled = mtime('../dist/bundle/main.js');

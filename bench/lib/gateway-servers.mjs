@@ -5,7 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Pool } from 'undici';
+
+// As bin/bulwark.js does for its servers: the young generation does not grow while the modules load.
+if (process.argv[2]?.startsWith('bulwark') && process.env.BULWARK_SEMI_SPACE_MIB?.trim() !== '0') setFlagsFromString('--semi-space-growth-factor=1');
 
 const dist = new URL('../../dist/', import.meta.url);
 const [kind, upstream, ...sinks] = process.argv.slice(2);
@@ -40,10 +44,10 @@ async function main() {
   const { validateConfig } = await import(new URL('policy/load.js', dist));
   const { DEFAULT_POLICY } = await import(new URL('policy/default-policy.js', dist));
   const { startGateway } = await import(new URL('gateway/start.js', dist));
-  // As `bulwark gateway` does before it starts (src/cli/v8-tuning.ts); BULWARK_HEAP_GROWING_PERCENT=0 measures
-  // V8's own heap growth instead.
-  const { tuneHeapForServing } = await import(new URL('cli/v8-tuning.js', dist));
-  tuneHeapForServing();
+  // As `bulwark gateway` does before it starts (src/cli/v8-tuning.ts); BULWARK_HEAP_GROWING_PERCENT=0 and
+  // BULWARK_SEMI_SPACE_MIB=0 measure V8's own heap sizing instead.
+  const { tuneForServing } = await import(new URL('cli/v8-tuning.js', dist));
+  tuneForServing();
   const policy = kind === 'bulwark-off' ? { input: [], output: [], tool_call: [], tool_result: [] } : DEFAULT_POLICY;
   const config = validateConfig(
     {

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { TaxonomyTags } from '../core/taxonomy/index.js';
 import { createDetectorApi, DEFAULT_BODY_LIMIT, DEFAULT_MAX_ITEMS } from '../gateway/detector-api.js';
 import { port, positiveInt, untilShutdown, type CommandContext } from './command-context.js';
-import { tuneHeapForServing } from './v8-tuning.js';
+import { tuneForServing } from './v8-tuning.js';
 import { EXIT_CODES_HELP, EXIT_OK, EXIT_UNAVAILABLE } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
 
@@ -79,7 +79,7 @@ function flatTags(tags: TaxonomyTags): string {
 
 export async function serveDetectors(options: ServeOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  tuneHeapForServing();
+  tuneForServing();
   const app = createDetectorApi({
     registry: ctx.registry,
     bodyLimit: options.bodyLimit,

@@ -8,7 +8,7 @@ import type { BulwarkConfig } from '../policy/schema.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { port, untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_CODES_HELP, EXIT_OK } from './exit-codes.js';
-import { tuneHeapForServing } from './v8-tuning.js';
+import { tuneForServing } from './v8-tuning.js';
 
 interface GatewayOptions {
   /** Parsed by the option (command-context.ts `port`). */
@@ -26,7 +26,7 @@ interface GatewayOptions {
 
 async function run(options: GatewayOptions, ctx: CommandContext, demo: boolean): Promise<number> {
   const { io } = ctx;
-  tuneHeapForServing();
+  tuneForServing();
   let simulator: Simulator | undefined;
   let upstream = options.upstream;
   if (demo && !upstream) {

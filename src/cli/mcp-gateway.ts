@@ -5,7 +5,7 @@ import { startMcpGateway, DEFAULT_MCP_PORT } from '../mcp/gateway/start.js';
 import { untilShutdown, type CommandContext } from './command-context.js';
 import { EXIT_OK } from './exit-codes.js';
 import { safeForTerminal } from './output.js';
-import { tuneHeapForServing } from './v8-tuning.js';
+import { tuneForServing } from './v8-tuning.js';
 
 export interface McpGatewayOptions {
   config: string;
@@ -18,7 +18,7 @@ export interface McpGatewayOptions {
 
 export async function runMcpGateway(options: McpGatewayOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  tuneHeapForServing();
+  tuneForServing();
   const config = await loadConfig(options.config);
   const running = await startMcpGateway({
     config,
