@@ -106,7 +106,17 @@ async function main(): Promise<void> {
     const all = rounds.get(t)!;
     const median = [...all].sort((a, b) => a.rps - b.rps)[Math.floor(all.length / 2)]!;
     const maxRss = Math.max(...all.map((r) => r.maxRssMiB ?? 0));
-    const throughput = { ...median, ...(median.maxRssMiB !== undefined ? { maxRssMiB: maxRss } : {}), rpsRounds: all.map((r) => Math.round(r.rps)) };
+    // Failed requests of all rounds, by cause (a policy block, an upstream fault), not just the median round's.
+    const errorCauses: Record<string, number> = {};
+    for (const r of all) for (const [cause, n] of Object.entries(r.errorCauses ?? {})) errorCauses[cause] = (errorCauses[cause] ?? 0) + n;
+    const errors = all.reduce((sum, r) => sum + r.errors, 0);
+    const throughput = {
+      ...median,
+      ...(median.maxRssMiB !== undefined ? { maxRssMiB: maxRss } : {}),
+      rpsRounds: all.map((r) => Math.round(r.rps)),
+      errors,
+      ...(errors > 0 ? { errorCauses } : { errorCauses: undefined }),
+    };
     const latency = await sequential(t, BODY, false);
     const firstChunk = await sequential(t, STREAM_BODY, true);
     results.push({ name: t.name, throughput, latency1Connection: latency, firstStreamedChunk: firstChunk });
@@ -114,7 +124,7 @@ async function main(): Promise<void> {
       `${t.name.padEnd(32)} ${throughput.rps.toFixed(0).padStart(7)} req/s  p50 ${throughput.p50.toFixed(2)} ms  ` +
         `1-conn p50 ${latency.p50.toFixed(3)} ms  first chunk p50 ${firstChunk.p50.toFixed(3)} ms` +
         (throughput.cpuMsPerRequest !== undefined ? `  CPU ${throughput.cpuMsPerRequest.toFixed(3)} ms/req  max RSS ${throughput.maxRssMiB!.toFixed(0)} MiB` : '') +
-        (throughput.errors ? `  errors ${throughput.errors}` : ''),
+        (throughput.errors ? `  errors ${throughput.errors} ${JSON.stringify(throughput.errorCauses)}` : ''),
     );
   }
   const by = (name: string) => results.find((r) => String(r['name']).startsWith(name)) as { throughput: { rps: number }; latency1Connection: { p50: number }; firstStreamedChunk: { p50: number } } | undefined;

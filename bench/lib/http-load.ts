@@ -20,6 +20,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** Failed requests by cause ("status 503", an error message), when there were any. */
+  errorCauses?: Record<string, number>;
   cpuMsPerRequest?: number;
   maxRssMiB?: number;
 }
@@ -48,9 +50,19 @@ export function procStats(pid: number): { rssMiB: number; cpuMs: number } {
 export async function request(pool: Pool, path: string, headers: Record<string, string>, body: string): Promise<number> {
   const t0 = performance.now();
   const r = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
-  await r.body.text();
-  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}`);
+  const text = await r.body.text();
+  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}${errorCode(text)}`);
   return performance.now() - t0;
+}
+
+/** " (code)" of an OpenAI-style error body, so that a benchmark can tell a policy block from an upstream fault. */
+function errorCode(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return code === undefined || code === null ? '' : ` (${String(code).slice(0, 60)})`;
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -75,13 +87,16 @@ export async function load(t: Target, body: string, durationMs: number, connecti
   }, 200);
   const latencies: number[] = [];
   let errors = 0;
+  const causes: Record<string, number> = {};
   const end = performance.now() + durationMs;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
       try {
         latencies.push(await request(pool, path, t.headers, body));
-      } catch {
+      } catch (e) {
         errors++;
+        const cause = e instanceof Error ? e.message.slice(0, 120) : String(e);
+        causes[cause] = (causes[cause] ?? 0) + 1;
       }
     }
   };
@@ -97,6 +112,7 @@ export async function load(t: Target, body: string, durationMs: number, connecti
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     errors,
+    ...(errors > 0 ? { errorCauses: causes } : {}),
     ...(before && after ? { cpuMsPerRequest: (after.cpuMs - before.cpuMs) / latencies.length, maxRssMiB: maxRss } : {}),
   };
 }
