@@ -1,6 +1,7 @@
 // Bundles the compiled CLI (dist/cli/main.js, after tsc) into dist/bundle/: start-up time is ESM module loading
 // (~600 modules for `bulwark eval`), and a handful of chunks load far faster. Lazy `import()`s stay lazy (code
-// splitting). Only pure-JS packages are bundled; the rest stay ordinary imports. bin/bulwark.js falls back to
+// splitting). Only pure-JS packages are bundled; the rest stay ordinary imports. The same CLI also goes into one
+// CommonJS file, dist/bundle/cli.cjs, which `bulwark eval` runs with V8's code cache. bin/bulwark.js falls back to
 // dist/cli/main.js when there is no bundle or it is older than the tsc output.
 // Usage: node scripts/bundle-cli.mjs [distDir] (default: dist/ of the repository).
 import { readFile } from 'node:fs/promises';
@@ -29,10 +30,11 @@ const externals = {
 };
 
 /**
- * Our modules find their assets (pack YAML, model weights, package.json) relative to their own URL. In a chunk
- * under dist/bundle/ that URL is wrong, so each module's `import.meta.url` becomes the URL of its tsc output file.
+ * Our modules find their assets (pack YAML, model weights, package.json) relative to their own URL. In a bundle
+ * under dist/bundle/ that URL is wrong, so each module's `import.meta.url` becomes the URL of its tsc output file,
+ * relative to `base`: the chunk's own `import.meta.url`, or in the CommonJS bundle the URL of the bundle file.
  */
-const ownUrls = {
+const ownUrls = (base) => ({
   name: 'own-urls',
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
@@ -40,10 +42,10 @@ const ownUrls = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
       const rel = relative(OUT, args.path).split(sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js', resolveDir: dirname(args.path) };
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, ${base}).href`), loader: 'js', resolveDir: dirname(args.path) };
     });
   },
-};
+});
 
 /**
  * zod re-exports every locale (`z.locales`, 64 languages, ~360 KB of the bundle) and the bundler cannot tell that
@@ -77,7 +79,25 @@ await build({
   target: 'node20',
   // commander is CommonJS: its require('node:events') needs a real require inside an ES module.
   banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
-  plugins: [zodEnglishOnly, externals, ownUrls],
+  plugins: [zodEnglishOnly, externals, ownUrls('import.meta.url')],
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+// The same CLI as one CommonJS file, for the commands bin/bulwark.js starts with V8's code cache (src/cli/code-cache.ts:
+// Node 20 caches no compiled code of ES modules). Lazy imports become lazily run parts of the one file, and lazy
+// imports of packages become require(): Node 20 loses the import() callback of a script deserialised from a code
+// cache (the import fails), and without a cache it works only through an experimental option that prints a warning.
+await build({
+  entryPoints: [join(DIST, 'cli', 'main.js')],
+  outfile: join(OUT, 'cli.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  supported: { 'dynamic-import': false },
+  banner: { js: "const __bulwarkBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [zodEnglishOnly, externals, ownUrls('__bulwarkBundleUrl')],
   logLevel: 'warning',
   legalComments: 'none',
 });

@@ -1,7 +1,8 @@
-// Vitest global setup: builds the CLI once (tsc -p tsconfig.build.json + scripts/copy-assets.mjs) so end-to-end
-// tests spawn the real `node bin/bulwark.js`. The build goes to a private directory under .scratch/ (bin/, dist/,
-// package.json), never to dist/: several test runs at once, or a user's own dist/, must not see half-written files.
-// A complete build newer than every source file is reused.
+// Vitest global setup: builds the CLI once as `npm run build` does (tsc -p tsconfig.build.json, scripts/copy-assets.mjs,
+// scripts/bundle-cli.mjs), so that end-to-end tests spawn the real `node bin/bulwark.js` running the bundles users
+// run. The build goes to a private directory under .scratch/ (bin/, dist/, package.json), never to dist/: several
+// test runs at once, or a user's own dist/, must not see half-written files. A complete build newer than every source
+// file is reused.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,8 @@ function build(): string {
   if (!assets.ok) throw new Error(`copying assets failed:\n${assets.output}`);
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  const bundle = run([join(ROOT, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], ROOT);
+  if (!bundle.ok) throw new Error(`bundling the CLI failed:\n${bundle.output}`);
   // Packages resolve upwards from .scratch/<build>/dist to the repository's node_modules.
   writeFileSync(join(dir, DONE), '');
   return dir;
@@ -70,7 +73,7 @@ function build(): string {
 export function setup(project: TestProject): void {
   const sources = Math.max(
     newestMtime(join(ROOT, 'src')),
-    ...['bin/bulwark.js', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/copy-assets.mjs'].map((f) =>
+    ...['bin/bulwark.js', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/copy-assets.mjs', 'scripts/bundle-cli.mjs'].map((f) =>
       statSync(join(ROOT, f)).mtimeMs,
     ),
   );
@@ -80,4 +83,6 @@ export function setup(project: TestProject): void {
   // Old builds go after an hour: a concurrent test run may still be using a recent one.
   for (const old of builds) if (old.dir !== dir && Date.now() - old.time > STALE_MS) rmSync(old.dir, { recursive: true, force: true });
   project.provide('bulwarkBin', join(dir, 'bin', 'bulwark.js'));
+  // `bulwark eval` keeps V8 code caches (src/cli/code-cache.ts): the tests' go to the scratch directory, not the home.
+  process.env['BULWARK_CACHE_DIR'] ??= join(SCRATCH, 'code-cache');
 }
