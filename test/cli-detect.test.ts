@@ -2,7 +2,7 @@
 // Tests under "[needs prompt-injection]" / "[needs pii]" pass once those detectors are in src/detectors/index.ts.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './fixtures/run-cli.js';
+import { ROOT, runCli, spawnCli } from './fixtures/run-cli.js';
 
 const lines = (s: string) =>
   s
@@ -29,6 +29,17 @@ describe('bulwark (no detector needed)', () => {
     const r = await runCli(['detect', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit codes:');
+  });
+
+  it('ends quietly when the reader of its output goes away (`bulwark detect --help | head -1`)', async () => {
+    const child = spawnCli(['detect', '--help']);
+    // The reading end closes before the CLI has started, so its first write meets EPIPE.
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/Unhandled|EPIPE|internal error/);
+    expect(code).toBe(0);
   });
 
   it('lists detectors as JSON when piped', async () => {

@@ -11,7 +11,19 @@ export interface CliIo {
   cwd: string;
 }
 
+let pipeGuard = false;
+
 export function processIo(): CliIo {
+  // A reader that goes away (`bulwark detect --help | head -1`) ends our output, not the process: without a listener
+  // the EPIPE of the next write is an unhandled 'error' event. Writers that must report it (output.ts) listen too.
+  if (!pipeGuard) {
+    pipeGuard = true;
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+      });
+    }
+  }
   return {
     stdin: process.stdin,
     stdout: process.stdout,
