@@ -31,7 +31,7 @@ let main;
 let cached;
 if (command === 'eval' && fresh('../dist/bundle/cli.cjs')) {
   const { cacheDirectory, loadWithCodeCache } = await import('../dist/cli/code-cache.js');
-  cached = loadWithCodeCache(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)), cacheDirectory());
+  cached = loadWithCodeCache(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)), cacheDirectory(), `eval-${subcommand ?? 'help'}`);
   main = cached.exports.main;
 } else {
   ({ main } = fresh('../dist/bundle/main.js') ? await import('../dist/bundle/main.js') : await import('../dist/cli/main.js'));

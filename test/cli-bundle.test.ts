@@ -68,7 +68,7 @@ describe('the bundled CLI', () => {
     const first = await run(['eval', 'run', config, '--db', join(dir, 'first.db'), '--json']);
     expect(first.stderr).toBe('');
     expect(outcome(first.stdout)).toEqual({ pass: 1, fail: 1, error: 0 });
-    const caches = readdirSync(join(dir, 'cache')).filter((n) => n.startsWith('cli.cjs-') && n.endsWith('.v8cache'));
+    const caches = readdirSync(join(dir, 'cache')).filter((n) => n.startsWith('cli.cjs-eval-run-') && n.endsWith('.v8cache'));
     expect(caches).toHaveLength(1);
     const cacheFile = join(dir, 'cache', caches[0]!);
     const written = statSync(cacheFile).mtimeMs;
@@ -81,6 +81,12 @@ describe('the bundled CLI', () => {
 
     const uncached = await run(['eval', 'run', config, '--db', join(dir, 'third.db'), '--json'], { BULWARK_CODE_CACHE: '0' });
     expect(outcome(uncached.stdout)).toEqual({ pass: 1, fail: 1, error: 0 });
+
+    // Another subcommand compiles other code: it gets a cache of its own and leaves the run's alone.
+    const list = await run(['eval', 'list', '--db', join(dir, 'first.db'), '--json']);
+    expect(list.code).toBe(0);
+    expect(readdirSync(join(dir, 'cache')).filter((n) => n.endsWith('.v8cache')).map((n) => n.split('-').slice(0, 3).join('-')).sort()).toEqual(['cli.cjs-eval-list', 'cli.cjs-eval-run']);
+    expect(statSync(cacheFile).mtimeMs).toBe(written);
   }, 60_000);
 
   it('runs the other commands from the ES-module bundle, their assets (model weights) included', async () => {

@@ -38,10 +38,10 @@ interface ChildLoad {
  * Loads the bundle in a fresh process, then saves: within one process V8's in-memory compilation cache would answer
  * for a source it compiled before, whatever the file cache holds.
  */
-function loadInChild(dir: string | undefined = cache): ChildLoad {
+function loadInChild(variant = 'main'): ChildLoad {
   const script = `
     const { loadWithCodeCache } = await import(${JSON.stringify(new URL('./code-cache.ts', import.meta.url).href)});
-    const b = loadWithCodeCache(${JSON.stringify(bundle)}, ${dir === undefined ? 'undefined' : JSON.stringify(dir)});
+    const b = loadWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cache)}, ${JSON.stringify(variant)});
     b.save();
     console.log(JSON.stringify({ usedCache: b.usedCache, cacheFile: b.cacheFile, version: b.exports.version, sum: b.exports.sum() }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -91,6 +91,16 @@ describe('loadWithCodeCache', () => {
     expect(cacheFiles()).toHaveLength(1);
     expect(cacheFiles()[0]).not.toBe(old);
     expect(loadInChild()).toMatchObject({ usedCache: true, version: 2 });
+  });
+
+  it('keeps one cache per variant (subcommand), each used by its own runs', () => {
+    expect(loadInChild('eval-run').usedCache).toBe(false);
+    expect(loadInChild('eval-list').usedCache).toBe(false);
+    expect(cacheFiles().map((n) => n.split('-').slice(0, 3).join('-')).sort()).toEqual(['cli.cjs-eval-list', 'cli.cjs-eval-run']);
+    expect(loadInChild('eval-run').usedCache).toBe(true);
+    expect(loadInChild('eval-list').usedCache).toBe(true);
+    // A variant that is not a plain name is filed as "other", never as part of a path.
+    expect(loadInChild('../../x').cacheFile).toMatch(/cli\.cjs-other-[^/\\]*\.v8cache$/);
   });
 
   it('compiles normally over a corrupt cache file, and replaces it', () => {

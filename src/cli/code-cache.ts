@@ -55,9 +55,14 @@ function privateDirectory(dir: string): boolean {
   }
 }
 
-function cacheName(file: string, s: Stats): string {
+function cacheName(file: string, s: Stats, variant: string): string {
   const stamp = `${s.size.toString(36)}-${Math.trunc(s.mtimeMs).toString(36)}-${s.ino.toString(36)}`;
-  return `${basename(file)}-${stamp}-${process.version}-${process.arch}.v8cache`;
+  return `${basename(file)}-${variant}-${stamp}-${process.version}-${process.arch}.v8cache`;
+}
+
+/** A variant name that is safe in a file name: lowercase letters and dashes, else "other". */
+function safeVariant(variant: string): string {
+  return /^[a-z][a-z-]{0,31}$/.test(variant) ? variant : 'other';
 }
 
 /** Reads a cache file only when it is a regular file of this user's that nobody else can write. */
@@ -73,12 +78,13 @@ function readOwnFile(path: string): Buffer | undefined {
 
 /**
  * Loads `file` (a CommonJS module) as Node's loader would, with the code cache of `cacheDir` when there is a usable
- * one (`cacheDir` undefined: no cache, as BULWARK_CODE_CACHE=0 asks; see cacheDirectory()).
+ * one (`cacheDir` undefined: no cache, as BULWARK_CODE_CACHE=0 asks; see cacheDirectory()). A cache holds the code
+ * that one run compiled, so each `variant` (the subcommand: `eval run`, `eval list`, ...) has a cache of its own.
  */
-export function loadWithCodeCache(file: string, cacheDir: string | undefined): CachedBundle {
+export function loadWithCodeCache(file: string, cacheDir: string | undefined, variant = 'main'): CachedBundle {
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir !== undefined && privateDirectory(cacheDir) ? cacheDir : undefined;
-  const cacheFile = dir === undefined ? undefined : join(dir, cacheName(file, statSync(file)));
+  const cacheFile = dir === undefined ? undefined : join(dir, cacheName(file, statSync(file), safeVariant(variant)));
   const cachedData = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
   // The wrapper of Node's CommonJS loader. The module may not use import(): Node 20 loses a cached script's import()
   // callback, so the bundle is built with import() turned into require() (scripts/bundle-cli.mjs).
@@ -98,7 +104,7 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined): C
       if (cacheFile === undefined || usedCache || dir === undefined) return;
       try {
         writePrivate(cacheFile, script.createCachedData());
-        removeStale(dir, basename(file), basename(cacheFile));
+        removeStale(dir, `${basename(file)}-${safeVariant(variant)}`, basename(cacheFile));
       } catch {
         // A cache is an optimisation: a full disk or a read-only home only means compiling next time too.
       }
@@ -118,10 +124,10 @@ function writePrivate(path: string, data: Buffer): void {
   renameSync(temp, path);
 }
 
-/** Caches of earlier builds of the same bundle (or other Node versions) go, so that the directory stays small. */
-function removeStale(dir: string, bundle: string, keep: string): void {
+/** Caches of earlier builds of the same bundle and variant (or other Node versions) go: the directory stays small. */
+function removeStale(dir: string, prefix: string, keep: string): void {
   for (const name of readdirSync(dir)) {
-    if (name !== keep && name.startsWith(`${bundle}-`) && (name.endsWith('.v8cache') || name.endsWith('.tmp'))) {
+    if (name !== keep && name.startsWith(`${prefix}-`) && (name.endsWith('.v8cache') || name.endsWith('.tmp'))) {
       try {
         unlinkSync(join(dir, name));
       } catch {
