@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheDirectory, loadWithCodeCache } from './code-cache.js';
 
@@ -38,10 +38,10 @@ interface ChildLoad {
  * Loads the bundle in a fresh process, then saves: within one process V8's in-memory compilation cache would answer
  * for a source it compiled before, whatever the file cache holds.
  */
-function loadInChild(variant = 'main'): ChildLoad {
+function loadInChild(variant = 'main', file = bundle): ChildLoad {
   const script = `
     const { loadWithCodeCache } = await import(${JSON.stringify(new URL('./code-cache.ts', import.meta.url).href)});
-    const b = loadWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cache)}, ${JSON.stringify(variant)});
+    const b = loadWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cache)}, ${JSON.stringify(variant)});
     b.save();
     console.log(JSON.stringify({ usedCache: b.usedCache, cacheFile: b.cacheFile, version: b.exports.version, sum: b.exports.sum() }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -101,6 +101,17 @@ describe('loadWithCodeCache', () => {
     expect(loadInChild('eval-list').usedCache).toBe(true);
     // A variant that is not a plain name is filed as "other", never as part of a path.
     expect(loadInChild('../../x').cacheFile).toMatch(/cli\.cjs-other-[^/\\]*\.v8cache$/);
+  });
+
+  it('keeps the caches of two installations of the same bundle apart', () => {
+    const other = join(root, 'other', 'cli.cjs');
+    mkdirSync(dirname(other));
+    copyFileSync(bundle, other);
+    loadInChild('eval-run');
+    loadInChild('eval-run', other);
+    expect(cacheFiles()).toHaveLength(2);
+    expect(loadInChild('eval-run').usedCache).toBe(true);
+    expect(loadInChild('eval-run', other).usedCache).toBe(true);
   });
 
   it('compiles normally over a corrupt cache file, and replaces it', () => {

@@ -7,8 +7,9 @@
 // A code cache is executable code, so it is only read from and written to a directory of the user's own that
 // nobody else can write (created 0700; one that is group- or world-writable, or owned by someone else, is not
 // used), never a shared temporary directory. V8 checks its own version, flags and the source's length; the file
-// name adds the bundle's size, modification time and inode and Node's version, so that a rebuilt bundle never meets
-// an old cache.
+// name adds the bundle's path (hashed), size, modification time and inode and Node's version, so that a rebuilt
+// bundle never meets an old cache and two installations keep caches of their own.
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -55,9 +56,18 @@ function privateDirectory(dir: string): boolean {
   }
 }
 
-function cacheName(file: string, s: Stats, variant: string): string {
+/**
+ * `<bundle>-<variant>-<installation>-`: the start of every cache name of one bundle file (its path's hash tells two
+ * installations apart, so that they keep their own caches instead of replacing each other's) and variant.
+ */
+function cachePrefix(file: string, variant: string): string {
+  const installation = createHash('sha256').update(file).digest('hex').slice(0, 12);
+  return `${basename(file)}-${variant}-${installation}-`;
+}
+
+function cacheName(prefix: string, s: Stats): string {
   const stamp = `${s.size.toString(36)}-${Math.trunc(s.mtimeMs).toString(36)}-${s.ino.toString(36)}`;
-  return `${basename(file)}-${variant}-${stamp}-${process.version}-${process.arch}.v8cache`;
+  return `${prefix}${stamp}-${process.version}-${process.arch}.v8cache`;
 }
 
 /** A variant name that is safe in a file name: lowercase letters and dashes, else "other". */
@@ -84,7 +94,8 @@ function readOwnFile(path: string): Buffer | undefined {
 export function loadWithCodeCache(file: string, cacheDir: string | undefined, variant = 'main'): CachedBundle {
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir !== undefined && privateDirectory(cacheDir) ? cacheDir : undefined;
-  const cacheFile = dir === undefined ? undefined : join(dir, cacheName(file, statSync(file), safeVariant(variant)));
+  const prefix = cachePrefix(file, safeVariant(variant));
+  const cacheFile = dir === undefined ? undefined : join(dir, cacheName(prefix, statSync(file)));
   const cachedData = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
   // The wrapper of Node's CommonJS loader. The module may not use import(): Node 20 loses a cached script's import()
   // callback, so the bundle is built with import() turned into require() (scripts/bundle-cli.mjs).
@@ -104,7 +115,7 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, va
       if (cacheFile === undefined || usedCache || dir === undefined) return;
       try {
         writePrivate(cacheFile, script.createCachedData());
-        removeStale(dir, `${basename(file)}-${safeVariant(variant)}`, basename(cacheFile));
+        removeStale(dir, prefix, basename(cacheFile));
       } catch {
         // A cache is an optimisation: a full disk or a read-only home only means compiling next time too.
       }
@@ -124,10 +135,10 @@ function writePrivate(path: string, data: Buffer): void {
   renameSync(temp, path);
 }
 
-/** Caches of earlier builds of the same bundle and variant (or other Node versions) go: the directory stays small. */
+/** Caches of earlier builds of the same bundle file and variant (or other Node versions) go: the directory stays small. */
 function removeStale(dir: string, prefix: string, keep: string): void {
   for (const name of readdirSync(dir)) {
-    if (name !== keep && name.startsWith(`${prefix}-`) && (name.endsWith('.v8cache') || name.endsWith('.tmp'))) {
+    if (name !== keep && name.startsWith(prefix) && (name.endsWith('.v8cache') || name.endsWith('.tmp'))) {
       try {
         unlinkSync(join(dir, name));
       } catch {
