@@ -4,7 +4,8 @@
 // Every server runs in its own process from dist/ (built first); the load generator (undici) runs here.
 // Throughput: every target is warmed up under load first, then measured in ROUNDS interleaved rounds (A B C, A B C,
 // ...), and each target's median round is reported, so that neither warm-up order nor a passing burst of load on
-// this shared machine decides a ratio. Writes bench/results/gateway.json. Flags: --quick.
+// this shared machine decides a ratio; the one-connection latencies are interleaved request by request for the same
+// reason, in blocks of back-to-back requests. Writes bench/results/gateway.json. Flags: --quick.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -48,31 +49,52 @@ async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
   throw new Error('Portkey did not start');
 }
 
-async function sequential(t: Target, body: string, firstByte: boolean): Promise<{ p50: number; p99: number }> {
-  const u = new URL(t.url);
-  const pool = new Pool(u.origin, { connections: 1 });
-  const times: number[] = [];
-  for (let i = 0; i < SEQUENTIAL + 100; i++) {
-    const t0 = performance.now();
-    const r = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...t.headers }, body });
-    if (firstByte) {
-      let first: number | undefined;
-      await new Promise<void>((resolve, reject) => {
-        r.body.on('data', () => {
-          first ??= performance.now() - t0;
-        });
-        r.body.once('end', resolve);
-        r.body.once('error', reject);
-      });
-      if (i >= 100 && first !== undefined) times.push(first);
-    } else {
-      await r.body.text();
-      if (i >= 100) times.push(performance.now() - t0);
+/** One request on `pool`: its whole time, or the time to the first chunk of the body. */
+async function timeOne(pool: Pool, t: Target, body: string, firstByte: boolean): Promise<number | undefined> {
+  const t0 = performance.now();
+  const r = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...t.headers }, body });
+  if (!firstByte) {
+    await r.body.text();
+    return performance.now() - t0;
+  }
+  let first: number | undefined;
+  await new Promise<void>((resolve, reject) => {
+    r.body.on('data', () => {
+      first ??= performance.now() - t0;
+    });
+    r.body.once('end', resolve);
+    r.body.once('error', reject);
+  });
+  return first;
+}
+
+/** Requests per target in a row (one block) when the one-connection latencies are measured. */
+const BLOCK = 100;
+
+/**
+ * Latency at one connection: back-to-back requests, in blocks of BLOCK per target taken in turn (A B C, A B C, ...)
+ * so that a passing burst of load on this shared machine touches all targets alike and the differences ("added
+ * p50") hold. Within a block the requests follow each other as a single client's would; each target's first block
+ * warms it up and is not counted.
+ */
+async function sequential(targets: readonly Target[], body: string, firstByte: boolean): Promise<Map<Target, { p50: number; p99: number }>> {
+  const pools = targets.map((t) => new Pool(new URL(t.url).origin, { connections: 1 }));
+  const times = targets.map((): number[] => []);
+  for (let block = 0; block <= SEQUENTIAL / BLOCK; block++) {
+    for (let k = 0; k < targets.length; k++) {
+      for (let i = 0; i < BLOCK; i++) {
+        const ms = await timeOne(pools[k]!, targets[k]!, body, firstByte);
+        if (block > 0 && ms !== undefined) times[k]!.push(ms);
+      }
     }
   }
-  await pool.close();
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+  await Promise.all(pools.map((p) => p.close()));
+  return new Map(
+    targets.map((t, k) => {
+      const sorted = times[k]!.sort((a, b) => a - b);
+      return [t, { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) }];
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -101,6 +123,8 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) rounds.get(t)!.push(await load(t, BODY, DURATION_MS, CONNECTIONS));
   }
+  const latencies = await sequential(targets, BODY, false);
+  const firstChunks = await sequential(targets, STREAM_BODY, true);
   const results: Record<string, unknown>[] = [];
   for (const t of targets) {
     const all = rounds.get(t)!;
@@ -117,8 +141,8 @@ async function main(): Promise<void> {
       errors,
       ...(errors > 0 ? { errorCauses } : { errorCauses: undefined }),
     };
-    const latency = await sequential(t, BODY, false);
-    const firstChunk = await sequential(t, STREAM_BODY, true);
+    const latency = latencies.get(t)!;
+    const firstChunk = firstChunks.get(t)!;
     results.push({ name: t.name, throughput, latency1Connection: latency, firstStreamedChunk: firstChunk });
     console.log(
       `${t.name.padEnd(32)} ${throughput.rps.toFixed(0).padStart(7)} req/s  p50 ${throughput.p50.toFixed(2)} ms  ` +
