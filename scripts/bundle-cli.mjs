@@ -4,10 +4,12 @@
 // CommonJS file, dist/bundle/cli.cjs, which `bulwark eval` runs with V8's code cache. bin/bulwark.js falls back to
 // dist/cli/main.js when there is no bundle or it is older than the tsc output.
 // Usage: node scripts/bundle-cli.mjs [distDir] (default: dist/ of the repository).
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,3 +107,35 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+/**
+ * The code cache of one `bulwark eval run` (a promptfoo config against the built-in simulator, over HTTP), written
+ * beside the bundle (src/cli/code-cache.ts, BUILT_CACHE_DIR) so that the first run on a machine starts from compiled
+ * code as well. V8 accepts it only under the same Node version and flags; it is an optimisation, so a failure here
+ * is reported in one line and the build goes on.
+ */
+async function writeBuiltCache() {
+  const bin = join(DIST, '..', 'bin', 'bulwark.js');
+  if (!existsSync(bin)) return 'no bin/bulwark.js beside dist/';
+  const { createSimulator } = await import(pathToFileURL(join(DIST, 'simulator', 'server.js')).href);
+  const sim = await createSimulator({ port: 0, recordRequests: 0 });
+  const work = mkdtempSync(join(tmpdir(), 'bulwark-build-'));
+  try {
+    const tests = Array.from({ length: 20 }, (_, i) => `  - vars: { q: "question ${i}" }\n    assert:\n      - type: icontains\n        value: "question ${i}"\n      - type: not-contains\n        value: "password"\n`).join('');
+    const config = join(work, 'promptfooconfig.yaml');
+    writeFileSync(config, `providers:\n  - id: openai:chat:sim-echo\n    config:\n      apiBaseUrl: ${sim.url}/v1\nprompts:\n  - "Please repeat: {{q}}"\ntests:\n${tests}`);
+    mkdirSync(join(OUT, 'code-cache'), { mode: 0o700 });
+    const env = { ...process.env, BULWARK_CACHE_DIR: join(OUT, 'code-cache'), BULWARK_CODE_CACHE: '1', OPENAI_API_KEY: 'sk-build-warm-up' };
+    const child = spawn(process.execPath, [bin, 'eval', 'run', config, '--db', join(work, 'warm-up.db'), '--json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const code = await new Promise((done) => child.on('close', done));
+    return code === 0 ? undefined : `the warm-up run exited ${code}: ${stderr.trim().slice(0, 300)}`;
+  } finally {
+    await sim.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const failed = await writeBuiltCache().catch((e) => String(e));
+if (failed) process.stderr.write(`bundle-cli: no build-time code cache (${failed})\n`);

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheDirectory, loadWithCodeCache } from './code-cache.js';
+import { BUILT_CACHE_DIR, cacheDirectory, loadWithCodeCache } from './code-cache.js';
 
 const posix = process.platform !== 'win32';
 let root: string;
@@ -38,10 +38,10 @@ interface ChildLoad {
  * Loads the bundle in a fresh process, then saves: within one process V8's in-memory compilation cache would answer
  * for a source it compiled before, whatever the file cache holds.
  */
-function loadInChild(variant = 'main', file = bundle): ChildLoad {
+function loadInChild(variant = 'main', file = bundle, dir = cache): ChildLoad {
   const script = `
     const { loadWithCodeCache } = await import(${JSON.stringify(new URL('./code-cache.ts', import.meta.url).href)});
-    const b = loadWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cache)}, ${JSON.stringify(variant)});
+    const b = loadWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(dir)}, ${JSON.stringify(variant)});
     b.save();
     console.log(JSON.stringify({ usedCache: b.usedCache, cacheFile: b.cacheFile, version: b.exports.version, sum: b.exports.sum() }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -112,6 +112,21 @@ describe('loadWithCodeCache', () => {
     expect(cacheFiles()).toHaveLength(2);
     expect(loadInChild('eval-run').usedCache).toBe(true);
     expect(loadInChild('eval-run', other).usedCache).toBe(true);
+  });
+
+  it("starts from the build's cache beside the bundle when the user has none, and then writes none of its own", () => {
+    // What scripts/bundle-cli.mjs does: one run with the cache directory beside the bundle.
+    const built = join(root, BUILT_CACHE_DIR);
+    expect(loadInChild('eval-run', bundle, built).usedCache).toBe(false);
+    expect(loadInChild('eval-run')).toMatchObject({ usedCache: true, version: 1 });
+    expect(cacheFiles()).toEqual([]);
+    // Another variant has no built cache: the user's own is written as before.
+    expect(loadInChild('eval-list').usedCache).toBe(false);
+    expect(cacheFiles()).toHaveLength(1);
+    if (posix) {
+      chmodSync(built, 0o777);
+      expect(loadInChild('eval-run').usedCache).toBe(false);
+    }
   });
 
   it('compiles normally over a corrupt cache file, and replaces it', () => {

@@ -18,6 +18,11 @@ import vm from 'node:vm';
 
 export const CODE_CACHE_ENV = 'BULWARK_CODE_CACHE';
 export const CACHE_DIR_ENV = 'BULWARK_CACHE_DIR';
+/**
+ * Beside the bundle: the cache `npm run build` writes with one `eval run` (scripts/bundle-cli.mjs), so that the first
+ * run on a machine (a CI job's only one) starts from compiled code too. Read only, and only under the same rules.
+ */
+export const BUILT_CACHE_DIR = 'code-cache';
 
 export interface CachedBundle {
   exports: Record<string, unknown>;
@@ -95,8 +100,9 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, va
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir !== undefined && privateDirectory(cacheDir) ? cacheDir : undefined;
   const prefix = cachePrefix(file, safeVariant(variant));
-  const cacheFile = dir === undefined ? undefined : join(dir, cacheName(prefix, statSync(file)));
-  const cachedData = cacheFile === undefined ? undefined : readOwnFile(cacheFile);
+  const name = cacheName(prefix, statSync(file));
+  const cacheFile = dir === undefined ? undefined : join(dir, name);
+  const cachedData = cacheFile === undefined ? undefined : (readOwnFile(cacheFile) ?? builtCache(file, name));
   // The wrapper of Node's CommonJS loader. The module may not use import(): Node 20 loses a cached script's import()
   // callback, so the bundle is built with import() turned into require() (scripts/bundle-cli.mjs).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -121,6 +127,18 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined, va
       }
     },
   };
+}
+
+/** The build's cache of the same name, when its directory is as private as a user's cache directory must be. */
+function builtCache(file: string, name: string): Buffer | undefined {
+  const dir = join(dirname(file), BUILT_CACHE_DIR);
+  try {
+    const s = statSync(dir);
+    if (!s.isDirectory() || (process.platform !== 'win32' && (s.uid !== process.getuid?.() || (s.mode & 0o022) !== 0))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return readOwnFile(join(dir, name));
 }
 
 /** Writes through a fresh 0600 file and a rename, so that a concurrent run reads the old cache or the new one. */
