@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `bulwark` command: runs the compiled CLI, from the bundle of `npm run build` when it is there
 // and not older than the tsc output (a plain `tsc` build after it must not run stale code), else from dist/cli/.
-// `bulwark eval` runs the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), the others the ES modules.
+// `bulwark eval` and `bulwark detect` run the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), the
+// other commands the ES modules.
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -27,11 +28,16 @@ const fresh = (path) => {
   return built !== undefined && (compiled === undefined || built >= compiled);
 };
 
+// The short commands whose start-up is much of their run go through the CommonJS bundle and its code cache, one
+// cache per (sub)command: a cache holds what one run compiled.
+const EVAL_SUBCOMMANDS = new Set(['run', 'list', 'show', 'diff', 'baseline', 'schema']);
+const cacheVariant = command === 'eval' ? `eval-${EVAL_SUBCOMMANDS.has(subcommand) ? subcommand : 'other'}` : command === 'detect' ? 'detect' : undefined;
+
 let main;
 let cached;
-if (command === 'eval' && fresh('../dist/bundle/cli.cjs')) {
+if (cacheVariant !== undefined && fresh('../dist/bundle/cli.cjs')) {
   const { cacheDirectory, loadWithCodeCache } = await import('../dist/cli/code-cache.js');
-  cached = loadWithCodeCache(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)), cacheDirectory(), `eval-${subcommand ?? 'help'}`);
+  cached = loadWithCodeCache(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)), cacheDirectory(), cacheVariant);
   main = cached.exports.main;
 } else {
   ({ main } = fresh('../dist/bundle/main.js') ? await import('../dist/bundle/main.js') : await import('../dist/cli/main.js'));
