@@ -88,7 +88,9 @@ const v8Hooks: YoungGenerationHooks = {
 /**
  * Lets the new space grow up to `capMiB` per semi-space and no further: after every collection, growth stays allowed
  * while one more doubling fits under the cap (so the cap is rounded down to V8's power-of-two steps) and is stopped
- * once it does not; a new space that V8 shrank later may grow back to the cap. Returns the function that stops it.
+ * once it does not; a new space that V8 shrank later may grow back to the cap. The check runs when the GC observer
+ * is called, after the collection: a burst of allocation that makes V8 grow the new space twice before that (nearly
+ * everything surviving, no turn of the event loop) can pass the cap by one step. Returns the function that stops it.
  */
 export function capYoungGeneration(capMiB: number, hooks: YoungGenerationHooks = v8Hooks): () => void {
   // space_size counts both semi-spaces: doubling a new space of n bytes gives semi-spaces of n bytes each.
