@@ -16,7 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'dist'));
 const OUT = join(DIST, 'bundle');
 /** Packages copied into the bundle: plain JavaScript without file lookups of their own (no __dirname, no assets). */
-const BUNDLED = new Set(['zod', 'kysely', 'yaml', 'commander']);
+const BUNDLED = new Set(['zod', 'kysely', 'yaml', 'js-yaml', 'commander']);
 
 const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
