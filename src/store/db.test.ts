@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent } from '../core/event.js';
 import { createTestSchema, notePostgresSkipped, TEST_DATABASE_URL, type TestSchema } from '../../test/fixtures/postgres-schema.js';
@@ -63,6 +64,30 @@ describe('openStore', () => {
     expect(await again.events.query()).toHaveLength(1);
     // Reopening runs no migration again.
     expect(await migrateToLatest(again.db as never)).toEqual([]);
+  });
+
+  it('opens an up-to-date file without the write lock, and runs only the missing migrations on an older one', async () => {
+    const path = join(dir, 'locked.db');
+    await (await openStore({ url: path })).close();
+    // Another connection holds the write lock (a long transaction of another process): opening still succeeds at once,
+    // where taking the lock would fail after the (short) busy timeout.
+    const writer = new BetterSqlite3(path);
+    writer.exec('begin immediate');
+    try {
+      const reader = await track(openStore({ url: path, busyTimeoutMs: 20 }));
+      expect(await migrateToLatest(reader.db as never)).toEqual([]);
+    } finally {
+      writer.exec('rollback');
+      writer.close();
+    }
+    // A database that lacks the newest migration gets exactly that one.
+    const older = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'older.db')) }) });
+    const names = Object.keys(MIGRATIONS).sort();
+    const upToLast = Object.fromEntries(names.slice(0, -1).map((n) => [n, MIGRATIONS[n]!]));
+    expect((await new Migrator({ db: older, provider: { getMigrations: () => Promise.resolve(upToLast) } }).migrateToLatest()).error).toBeUndefined();
+    expect(await migrateToLatest(older)).toEqual([names.at(-1)]);
+    expect(await migrateToLatest(older)).toEqual([]);
+    await older.destroy();
   });
 
   it('sets WAL, busy timeout and foreign keys on a file database', async () => {

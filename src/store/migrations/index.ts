@@ -67,8 +67,28 @@ async function migratePostgres(db: Kysely<unknown>): Promise<MigrationResultSet>
   return new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
 }
 
+/** The newest migration; a database whose newest applied one it is (and that has them all) needs nothing. */
+const LATEST = Object.keys(MIGRATIONS).sort().at(-1) as string;
+const MIGRATION_COUNT = Object.keys(MIGRATIONS).length;
+
+/**
+ * True when every migration has run: one read instead of the Migrator's lock table, write lock and queries, so that
+ * opening an up-to-date store (every command after the first) neither waits for nor takes the write lock. A database
+ * without the migration table, with fewer migrations or with a newer one goes the Migrator's way (which reports the
+ * newer one).
+ */
+async function sqliteUpToDate(conn: Kysely<unknown>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ n: number; latest: string | null }>`select count(*) as n, max(name) as latest from kysely_migration`.execute(conn);
+    return rows[0]?.latest === LATEST && Number(rows[0].n) === MIGRATION_COUNT;
+  } catch {
+    return false; // no migration table yet
+  }
+}
+
 function migrateSqlite(db: Kysely<unknown>): Promise<MigrationResultSet> {
   return db.connection().execute(async (conn) => {
+    if (await sqliteUpToDate(conn)) return { results: [] };
     await sql`begin immediate`.execute(conn);
     let result: MigrationResultSet;
     try {
