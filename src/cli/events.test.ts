@@ -82,6 +82,8 @@ describe('events query', () => {
     expect(jsonLines((await run(['query', '--decision', 'block'])).out).map((e) => e.requestId)).toEqual(['inj', 'auth']);
     expect(jsonLines((await run(['query', '--kind', 'auth'])).out).map((e) => e.requestId)).toEqual(['auth']);
     expect(jsonLines((await run(['query', '--principal', 'team-a'])).out).map((e) => e.requestId)).toEqual(['old', 'inj']);
+    expect(jsonLines((await run(['query', '--request-id', 'pii'])).out).map((e) => e.requestId)).toEqual(['pii']);
+    expect(jsonLines((await run(['query', '--request-id', 'old', '--since', '1h'])).out)).toEqual([]);
     expect(jsonLines((await run(['query', '--detector', 'pii', 'prompt-injection'])).out).map((e) => e.requestId)).toEqual(['inj', 'pii']);
     expect(jsonLines((await run(['query', '--category', 'email'])).out).map((e) => e.requestId)).toEqual(['pii']);
     const until = at(45).toISOString();

@@ -22,6 +22,7 @@ interface FilterOptions extends StoreOption {
   kind?: EventKind[];
   decision?: Decision[];
   principal?: string;
+  requestId?: string;
   detector?: string[];
   category?: string[];
   format?: EventOutputFormat;
@@ -92,6 +93,7 @@ function withFilters(cmd: Command): Command {
     .addOption(new Option('--kind <kind...>', 'only these kinds').choices(EVENT_KINDS))
     .addOption(new Option('--decision <decision...>', 'only these decisions').choices(DECISIONS))
     .option('--principal <name>', 'only this principal')
+    .option('--request-id <id>', 'only the events of this request (the x-request-id header of its answer); with --since on a large store')
     .option('--detector <id...>', 'only events with a finding of one of these detectors')
     .option('--category <name...>', 'only events with a finding of one of these categories')
     .option('--db <url>', DB_HELP);
@@ -102,6 +104,7 @@ function filterOf(o: FilterOptions): EventFilter {
   if (o.kind) f.kind = o.kind;
   if (o.decision) f.decision = o.decision;
   if (o.principal !== undefined) f.principal = o.principal;
+  if (o.requestId !== undefined) f.requestId = o.requestId;
   if (o.detector) f.detector = o.detector;
   if (o.category) f.category = o.category;
   return f;
