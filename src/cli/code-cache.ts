@@ -1,8 +1,8 @@
 // Runs a CommonJS bundle of the CLI with V8's code cache: the compiled code of one run is written to a cache file
 // and the next run deserialises it instead of parsing and compiling the bundle again. Node 20 has no code cache for
 // ES modules (module.enableCompileCache came with Node 22), so bin/bulwark.js uses this for the short batch commands
-// (`bulwark eval`), where start-up is a large part of the run: `eval run` of one test 0.41 → 0.31–0.36 s, of 500
-// tests 0.82–0.90 → 0.74–0.76 s on the 2-core benchmark machine.
+// (`bulwark eval`, `bulwark detect`), where start-up is a large part of the run: `eval run` of one test 0.41 →
+// 0.31–0.36 s, of 500 tests 0.82–0.90 → 0.74–0.76 s on the 2-core benchmark machine.
 //
 // A code cache is executable code, so it is only read from and written to a directory of the user's own that
 // nobody else can write (created 0700; one that is group- or world-writable, or owned by someone else, is not
@@ -48,14 +48,17 @@ export function cacheDirectory(env: Readonly<Record<string, string | undefined>>
   return home ? join(home, '.cache', 'bulwark') : undefined;
 }
 
+/** This user's, and writable by nobody else (on Windows, where there are no such mode bits, any file). */
+function ownedPrivately(s: Stats): boolean {
+  return process.platform === 'win32' || (s.uid === process.getuid?.() && (s.mode & 0o022) === 0);
+}
+
 /** True when `dir` exists (or could be created) as a directory only this user can write. */
 function privateDirectory(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const s = statSync(dir);
-    if (!s.isDirectory()) return false;
-    if (process.platform === 'win32') return true;
-    return s.uid === process.getuid?.() && (s.mode & 0o022) === 0;
+    return s.isDirectory() && ownedPrivately(s);
   } catch {
     return false;
   }
@@ -84,7 +87,7 @@ function safeVariant(variant: string): string {
 function readOwnFile(path: string): Buffer | undefined {
   try {
     const s = statSync(path);
-    if (!s.isFile() || (process.platform !== 'win32' && (s.uid !== process.getuid?.() || (s.mode & 0o022) !== 0))) return undefined;
+    if (!s.isFile() || !ownedPrivately(s)) return undefined;
     return readFileSync(path);
   } catch {
     return undefined;
@@ -134,7 +137,7 @@ function builtCache(file: string, name: string): Buffer | undefined {
   const dir = join(dirname(file), BUILT_CACHE_DIR);
   try {
     const s = statSync(dir);
-    if (!s.isDirectory() || (process.platform !== 'win32' && (s.uid !== process.getuid?.() || (s.mode & 0o022) !== 0))) return undefined;
+    if (!s.isDirectory() || !ownedPrivately(s)) return undefined;
   } catch {
     return undefined;
   }
