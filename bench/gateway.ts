@@ -21,14 +21,24 @@ const SEQUENTIAL = args.has('--quick') ? 500 : 2000;
 const WARMUP_MS = args.has('--quick') ? 1500 : 3000;
 const ROUNDS = args.has('--quick') ? 1 : 3;
 
-const BODY = JSON.stringify({
-  model: 'sim-naive',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant for an online shop. Answer briefly and politely.' },
-    { role: 'user', content: 'Hello! I ordered a blue jacket last week and it has not arrived yet. Can you tell me what the usual delivery time is and how I can track my parcel? Thanks a lot.' },
-  ],
-});
-const STREAM_BODY = JSON.stringify({ ...JSON.parse(BODY), stream: true });
+// Every request asks its own question (an order number in the user message): real traffic does not repeat a text,
+// and Bulwark remembers the results of request texts it has seen (src/guard/stage-cache.ts), so one body sent again
+// and again would measure that memory instead of the detectors. Built by concatenation, which costs the load
+// generator next to nothing.
+function chatBody(stream: boolean): () => string {
+  const [head, tail] = JSON.stringify({
+    model: 'sim-naive',
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant for an online shop. Answer briefly and politely.' },
+      { role: 'user', content: 'Hello! I ordered a blue jacket last week (order ORDER) and it has not arrived yet. Can you tell me what the usual delivery time is and how I can track my parcel? Thanks a lot.' },
+    ],
+    ...(stream ? { stream: true } : {}),
+  }).split('ORDER') as [string, string];
+  let n = 0;
+  return () => `${head}${1_000_000 + n++}${tail}`;
+}
+const BODY = chatBody(false);
+const STREAM_BODY = chatBody(true);
 
 async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -50,9 +60,9 @@ async function startPortkey(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 /** One request on `pool`: its whole time, or the time to the first chunk of the body. */
-async function timeOne(pool: Pool, t: Target, body: string, firstByte: boolean): Promise<number | undefined> {
+async function timeOne(pool: Pool, t: Target, body: () => string, firstByte: boolean): Promise<number | undefined> {
   const t0 = performance.now();
-  const r = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...t.headers }, body });
+  const r = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...t.headers }, body: body() });
   if (!firstByte) {
     await r.body.text();
     return performance.now() - t0;
@@ -77,7 +87,7 @@ const BLOCK = 100;
  * p50") hold. Within a block the requests follow each other as a single client's would; each target's first block
  * warms it up and is not counted.
  */
-async function sequential(targets: readonly Target[], body: string, firstByte: boolean): Promise<Map<Target, { p50: number; p99: number }>> {
+async function sequential(targets: readonly Target[], body: () => string, firstByte: boolean): Promise<Map<Target, { p50: number; p99: number }>> {
   const pools = targets.map((t) => new Pool(new URL(t.url).origin, { connections: 1 }));
   const times = targets.map((): number[] => []);
   for (let block = 0; block <= SEQUENTIAL / BLOCK; block++) {

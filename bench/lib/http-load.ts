@@ -66,20 +66,22 @@ function errorCode(body: string): string {
 }
 
 /**
- * `connections` workers send `body` back to back for `durationMs`, after a warm-up: 200 sequential requests, or
- * `warmupMs` of the same load when given (long enough for the JIT to settle in every process involved).
+ * `connections` workers send `body` (or a fresh `body()` for each request) back to back for `durationMs`, after a
+ * warm-up: 200 sequential requests, or `warmupMs` of the same load when given (long enough for the JIT to settle in
+ * every process involved).
  */
-export async function load(t: Target, body: string, durationMs: number, connections: number, warmupMs = 0): Promise<LoadResult> {
+export async function load(t: Target, body: string | (() => string), durationMs: number, connections: number, warmupMs = 0): Promise<LoadResult> {
   const u = new URL(t.url);
   const pool = new Pool(u.origin, { connections, pipelining: 1 });
   const path = '/v1/chat/completions';
+  const next = typeof body === 'function' ? body : () => body;
   if (warmupMs > 0) {
     const until = performance.now() + warmupMs;
     const warm = async (): Promise<void> => {
-      while (performance.now() < until) await request(pool, path, t.headers, body).catch(() => undefined);
+      while (performance.now() < until) await request(pool, path, t.headers, next()).catch(() => undefined);
     };
     await Promise.all(Array.from({ length: connections }, warm));
-  } else for (let i = 0; i < 200; i++) await request(pool, path, t.headers, body);
+  } else for (let i = 0; i < 200; i++) await request(pool, path, t.headers, next());
   const before = t.child?.pid ? procStats(t.child.pid) : undefined;
   let maxRss = before?.rssMiB ?? 0;
   const sampler = setInterval(() => {
@@ -92,7 +94,7 @@ export async function load(t: Target, body: string, durationMs: number, connecti
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
       try {
-        latencies.push(await request(pool, path, t.headers, body));
+        latencies.push(await request(pool, path, t.headers, next()));
       } catch (e) {
         errors++;
         const cause = e instanceof Error ? e.message.slice(0, 120) : String(e);

@@ -120,3 +120,69 @@ describe('guardTexts', () => {
     expect(await guardTexts(policy({ output: [rule(spy, 'flag')] }), [], undefined, createVault())).toEqual({ result: { decision: 'allow', findings: [], failures: [] }, modified: false });
   });
 });
+
+describe('guardTexts: request-side texts seen before', () => {
+  /** A detector that counts its calls and flags `word`. */
+  function counting(word: string): { configured: ConfiguredDetector; calls: () => number } {
+    let calls = 0;
+    const inner = words('counted', word);
+    const configured = fake('counted', (input, ctx) => {
+      calls++;
+      return inner.detect(input, ctx);
+    });
+    return { configured, calls: () => calls };
+  }
+
+  it('runs the detectors once per text: the conversation resent with every turn is not scanned again', async () => {
+    const c = counting('secret');
+    const p = policy({ input: [rule(c.configured, 'redact')], tool_result: [rule(c.configured, 'flag')] });
+    const history: Record<string, string> = { u1: 'my secret is 42', t1: 'tool says hello', u2: 'and another secret' };
+    const first = await guardTexts(p, [target({ ...history }, 'u1', 'input')], undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(1);
+    // Turn 2 resends turn 1: only the new texts are scanned, and the old one gets the same result (and redaction).
+    const body = { ...history };
+    const second = await guardTexts(p, [target(body, 'u1', 'input'), target(body, 't1', 'tool_result'), target(body, 'u2', 'input')], undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(3);
+    expect(second.result.findings.filter((f) => f.category === 'secret')).toHaveLength(2);
+    expect(body.u1).toBe('my [SECRET_1] is 42');
+    expect(first.result.findings[0]).toEqual(second.result.findings[0]);
+    // The same text at another stage is another question.
+    await guardTexts(p, [target({ x: 'my secret is 42' }, 'x', 'tool_result')], undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(4);
+  });
+
+  it('scans answers every time, and again under another policy or another context', async () => {
+    const c = counting('secret');
+    const rules = [rule(c.configured, 'flag')];
+    const p = policy({ input: rules, output: rules });
+    for (let i = 0; i < 2; i++) await guardTexts(p, [target({ a: 'the secret answer' }, 'a', 'output')], undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(2);
+    await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be brief' }, createVault(), 'key:1');
+    await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be brief' }, createVault(), 'key:1');
+    expect(c.calls()).toBe(3);
+    await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault(), 'key:1');
+    expect(c.calls()).toBe(4);
+    // A reloaded configuration compiles a new policy object: nothing carried over.
+    await guardTexts(policy({ input: rules }), [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault(), 'key:1');
+    expect(c.calls()).toBe(5);
+    // Another caller, or a call without a scope (the MCP gateway's), scans again.
+    await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault(), 'key:2');
+    await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault());
+    expect(c.calls()).toBe(7);
+  });
+
+  it('does not remember a result with a detector failure', async () => {
+    let calls = 0;
+    const flaky = fake('flaky', () => {
+      calls++;
+      if (calls === 1) throw new Error('model not ready');
+      return [];
+    });
+    const p = policy({ input: [{ ...rule(flaky, 'block'), failMode: 'closed' }] });
+    const first = await guardTexts(p, [target({ a: 'hello' }, 'a', 'input')], undefined, createVault(), 'key:1');
+    expect(first.result.decision).toBe('block');
+    const second = await guardTexts(p, [target({ a: 'hello' }, 'a', 'input')], undefined, createVault(), 'key:1');
+    expect(second.result.decision).toBe('allow');
+    expect(calls).toBe(2);
+  });
+});

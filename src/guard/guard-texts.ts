@@ -1,10 +1,11 @@
 // Guards every text of a request or a response with the policy's rules for its stage, applies redactions in place,
-// and returns one merged result.
+// and returns one merged result. Request-side texts the same caller sent before come from the policy's StageCache.
 import type { Finding, Stage } from '../core/finding.js';
 import type { ScanContextData } from '../detectors/contract.js';
 import { redact, type RedactionVault } from '../detectors/redact.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { mergeResults, runStage, type StageResult } from './run-stage.js';
+import { stageCacheOf } from './stage-cache.js';
 
 export interface GuardTarget {
   stage: Stage;
@@ -20,14 +21,32 @@ export interface GuardOutcome {
 
 const CLEAN: GuardOutcome = { result: { decision: 'allow', findings: [], failures: [] }, modified: false };
 
-export async function guardTexts(policy: CompiledPolicy, targets: readonly GuardTarget[], context: ScanContextData | undefined, vault: RedactionVault): Promise<GuardOutcome> {
+/**
+ * `cacheScope` (the caller's principal id) turns on the policy's StageCache for request-side texts; without it every
+ * text is scanned.
+ */
+export async function guardTexts(
+  policy: CompiledPolicy,
+  targets: readonly GuardTarget[],
+  context: ScanContextData | undefined,
+  vault: RedactionVault,
+  cacheScope?: string,
+): Promise<GuardOutcome> {
   if (targets.length === 0) return CLEAN;
   const results: StageResult[] = [];
+  const cache = cacheScope === undefined ? undefined : stageCacheOf(policy);
   let modified = false;
   for (const target of targets) {
     const rules = policy.stages[target.stage];
     if (rules.length === 0) continue;
-    const result = await runStage(rules, target.text, target.stage, context);
+    // A request-side text seen before under this policy and context (the conversation so far, tool definitions)
+    // gets its earlier result: see stage-cache.ts.
+    const useCache = cache !== undefined && cacheScope !== undefined && cache.accepts(target.stage, target.text);
+    let result = useCache ? cache.get(cacheScope, target.stage, target.text, context) : undefined;
+    if (result === undefined) {
+      result = await runStage(rules, target.text, target.stage, context);
+      if (useCache) cache.set(cacheScope, target.stage, target.text, context, result);
+    }
     results.push(result);
     if (result.decision === 'block') break;
     if (result.decision === 'redact') {

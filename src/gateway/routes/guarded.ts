@@ -165,7 +165,8 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
   try {
     // 4. Input stage.
     const vault = createVault();
-    const input = await guardTexts(policy, texts, context, vault);
+    // The conversation so far is sent again with every turn: texts this caller sent before are not scanned again.
+    const input = await guardTexts(policy, texts, context, vault, principal.id);
     if (input.result.decision === 'block') {
       facts.status = 400;
       violation(res, headers, input.result, 'request');
