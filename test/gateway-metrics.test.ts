@@ -71,4 +71,18 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('metrics"');
     expect(text).not.toContain('cat?');
   });
+
+  it('counts the request texts not scanned again because the caller sent them before', async () => {
+    const read = async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      return { hit: sample(text, 'bulwark_guard_cache_lookups_total', { result: 'hit' }), miss: sample(text, 'bulwark_guard_cache_lookups_total', { result: 'miss' }) };
+    };
+    const before = await read();
+    const first = { role: 'user' as const, content: 'Which sizes does the blue jacket come in?' };
+    await client.chat.completions.create({ model: 'sim-echo', messages: [first] });
+    await client.chat.completions.create({ model: 'sim-echo', messages: [first, { role: 'assistant', content: 'S to XL.' }, { role: 'user', content: 'And in green?' }] });
+    const after = await read();
+    expect(after.hit - before.hit).toBe(1);
+    expect(after.miss - before.miss).toBe(2);
+  });
 });

@@ -68,12 +68,14 @@ export class StageCache {
     const entry = this.#entries.get(text);
     if (entry === undefined || entry.scope !== scope || entry.stage !== stage || !sameContext(entry.context?.data, context)) {
       this.#misses++;
+      stageCacheLookups.misses++;
       return undefined;
     }
     // Most recently used last: re-insert.
     this.#entries.delete(text);
     this.#entries.set(text, entry);
     this.#hits++;
+    stageCacheLookups.hits++;
     return entry.result;
   }
 
@@ -115,6 +117,9 @@ export class StageCache {
 }
 
 const caches = new WeakMap<CompiledPolicy, StageCache>();
+
+/** Lookups of every StageCache of the process, for the metrics endpoint (read at scrape time). */
+export const stageCacheLookups = { hits: 0, misses: 0 };
 
 /** The cache of a compiled policy (a reloaded configuration compiles new policies, and so starts empty). */
 export function stageCacheOf(policy: CompiledPolicy): StageCache {

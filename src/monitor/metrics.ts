@@ -1,6 +1,8 @@
 // Prometheus metrics of the gateway on a private prom-client registry: requests, decisions, detector and upstream
-// latency, tokens, auth failures, limit hits and outbox delivery, all with bounded label values.
+// latency, tokens, auth failures, limit hits, outbox delivery and the guard's request-text memory, all with bounded
+// label values.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { stageCacheLookups } from '../guard/stage-cache.js';
 import { FastCounterChild, FastHistogramChild } from './metrics-fast-child.js';
 import { BoundedValues, ChildCache, OTHER } from './metrics-labels.js';
 import { operationOf, type RequestSummary } from './metrics-summary.js';
@@ -152,6 +154,17 @@ export class BulwarkMetrics {
     cumulative('bulwark_outbox_delivered_total', 'Events delivered, per sink.', (s) => s.delivered);
     cumulative('bulwark_outbox_retries_total', 'Failed delivery attempts that will be retried, per sink.', (s) => s.retries);
     cumulative('bulwark_outbox_dead_letters_total', 'Events given up on (dead-lettered), per sink.', (s) => s.deadLettered);
+    new Counter({
+      name: 'bulwark_guard_cache_lookups_total',
+      help: 'Request-side texts looked up among those the same caller sent before (hit: not scanned again).',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, stageCacheLookups.hits);
+        this.inc({ result: 'miss' }, stageCacheLookups.misses);
+      },
+    });
   }
 
   /** Content-Type of metricsText() (Prometheus text format 0.0.4). */
