@@ -22,8 +22,9 @@ const WARMUP_MS = args.has('--quick') ? 1500 : 3000;
 const ROUNDS = args.has('--quick') ? 1 : 3;
 
 // Every request asks its own question (an order number in the user message): real traffic does not repeat a text,
-// and Bulwark remembers the results of request texts it has seen (src/guard/stage-cache.ts), so one body sent again
-// and again would measure that memory instead of the detectors. Built by concatenation, which costs the load
+// and Bulwark remembers the results of request texts an authenticated caller has sent (src/guard/stage-cache.ts), so
+// one body sent again and again would measure that memory instead of the detectors (this benchmark's callers are
+// anonymous, for whom it is off, but the figures must not depend on that). Built by concatenation, which costs the load
 // generator next to nothing.
 function chatBody(stream: boolean): () => string {
   const [head, tail] = JSON.stringify({

@@ -6,6 +6,7 @@ import { exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulwarkError } from '../src/core/errors.js';
 import { startGateway, type RunningGateway } from '../src/gateway/start.js';
+import { stageCacheLookups } from '../src/guard/stage-cache.js';
 import { DEFAULT_POLICY } from '../src/policy/default-policy.js';
 import { validateConfig } from '../src/policy/load.js';
 import { createSimulator, type Simulator } from '../src/simulator/server.js';
@@ -296,6 +297,20 @@ describe('binding without authentication', () => {
     fromFile.server.host = '::';
     const err = await startGateway({ config: fromFile, storeUrl: ':memory:', port: 0 }).catch((e: unknown) => e);
     expect((err as BulwarkError).code).toBe('ERR_CONFIG_INVALID');
+  });
+
+  it('does not remember the texts of anonymous callers: they share one identity', async () => {
+    const local = await startGateway({ config: anonymous(`${sim.url}/v1`), storeUrl: ':memory:', port: 0, host: '127.0.0.1' });
+    try {
+      const before = { ...stageCacheLookups };
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${local.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'sim-echo', messages: HELLO }) });
+        expect(res.status).toBe(200);
+      }
+      expect(stageCacheLookups).toEqual(before);
+    } finally {
+      await local.stop();
+    }
   });
 
   it('serves anonymously on loopback, and on 0.0.0.0 only with insecure: true (with a warning)', async () => {

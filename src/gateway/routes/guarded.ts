@@ -166,7 +166,9 @@ export async function handleGuarded(spec: EndpointSpec, deps: GatewayDeps, req: 
     // 4. Input stage.
     const vault = createVault();
     // The conversation so far is sent again with every turn: texts this caller sent before are not scanned again.
-    const input = await guardTexts(policy, texts, context, vault, principal.id);
+    // Not for anonymous callers: they share one principal, and a hit's faster answer would tell one of them what
+    // another had sent.
+    const input = await guardTexts(policy, texts, context, vault, principal.kind === 'anonymous' ? undefined : principal.id);
     if (input.result.decision === 'block') {
       facts.status = 400;
       violation(res, headers, input.result, 'request');
