@@ -8,6 +8,7 @@ import { createVault, restore } from '../detectors/redact.js';
 import { configureDetector, type ConfiguredDetector } from '../detectors/runner.js';
 import type { Action, CompiledPolicy, DetectorRule } from '../policy/types.js';
 import { guardTexts, type GuardTarget } from './guard-texts.js';
+import { MAX_NEW_PER_CALL } from './stage-cache.js';
 
 function fake(id: string, detect: DetectFn): ConfiguredDetector {
   const detector = defineDetector({ id, description: 'test detector', stages: ['input', 'output', 'tool_call', 'tool_result'], tags: {}, options: z.object({}), create: () => detect });
@@ -169,6 +170,17 @@ describe('guardTexts: request-side texts seen before', () => {
     await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault(), 'key:2');
     await guardTexts(p, [target({ a: 'a question' }, 'a', 'input')], { systemPrompt: 'be verbose' }, createVault());
     expect(c.calls()).toBe(7);
+  });
+
+  it('one request remembers at most MAX_NEW_PER_CALL new texts, so it cannot push out everyone else', async () => {
+    const c = counting('secret');
+    const p = policy({ input: [rule(c.configured, 'flag')] });
+    const texts = Object.fromEntries(Array.from({ length: MAX_NEW_PER_CALL + 72 }, (_, i) => [`m${i}`, `message number ${i}`]));
+    const targets = () => Object.keys(texts).map((k) => target({ ...texts }, k, 'input'));
+    await guardTexts(p, targets(), undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(MAX_NEW_PER_CALL + 72);
+    await guardTexts(p, targets(), undefined, createVault(), 'key:1');
+    expect(c.calls()).toBe(2 * (MAX_NEW_PER_CALL + 72) - MAX_NEW_PER_CALL);
   });
 
   it('does not remember a result with a detector failure', async () => {

@@ -5,7 +5,7 @@ import type { ScanContextData } from '../detectors/contract.js';
 import { redact, type RedactionVault } from '../detectors/redact.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { mergeResults, runStage, type StageResult } from './run-stage.js';
-import { stageCacheOf } from './stage-cache.js';
+import { MAX_NEW_PER_CALL, stageCacheOf } from './stage-cache.js';
 
 export interface GuardTarget {
   stage: Stage;
@@ -35,6 +35,7 @@ export async function guardTexts(
   if (targets.length === 0) return CLEAN;
   const results: StageResult[] = [];
   const cache = cacheScope === undefined ? undefined : stageCacheOf(policy);
+  let inserted = 0;
   let modified = false;
   for (const target of targets) {
     const rules = policy.stages[target.stage];
@@ -45,7 +46,8 @@ export async function guardTexts(
     let result = useCache ? cache.get(cacheScope, target.stage, target.text, context) : undefined;
     if (result === undefined) {
       result = await runStage(rules, target.text, target.stage, context);
-      if (useCache) cache.set(cacheScope, target.stage, target.text, context, result);
+      // One request's many new texts must not push out everything the other callers' conversations rely on.
+      if (useCache && inserted < MAX_NEW_PER_CALL && cache.set(cacheScope, target.stage, target.text, context, result)) inserted++;
     }
     results.push(result);
     if (result.decision === 'block') break;

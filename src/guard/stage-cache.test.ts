@@ -1,15 +1,20 @@
-// The per-policy memory of request-side results: bounded by entries and characters, least recently used first out,
-// never answers, never failures, and what it hands out cannot be changed by the request that gets it.
+// The per-policy memory of request-side results: keyed by caller, bounded by entries and by a cost in characters
+// (keys, contexts, findings), least recently used first out; never answers, failures, or entries too large for their
+// share; and what it hands out cannot be changed by the request that gets it.
 import { describe, expect, it } from 'vitest';
 import type { StageResult } from './run-stage.js';
 import { StageCache } from './stage-cache.js';
 
-function result(category: string): StageResult {
-  return { decision: 'allow', findings: [{ detector: 'd', category, score: 0.7, severity: 'low', tags: {}, action: 'flag' }], failures: [] };
+function result(category: string, findings = 1, evidence?: string): StageResult {
+  const one = { detector: 'd', category, score: 0.7, severity: 'low' as const, tags: {}, action: 'flag' as const, ...(evidence === undefined ? {} : { evidence }) };
+  return { decision: 'allow', findings: Array.from({ length: findings }, () => ({ ...one })), failures: [] };
 }
+const clean = (): StageResult => ({ decision: 'allow', findings: [], failures: [] });
+/** Cost of a clean entry of caller "k1" at stage input: the key "k1\0input\0<text>". */
+const keyCost = (text: string): number => 'k1'.length + 1 + 'input'.length + 1 + text.length;
 
 describe('StageCache', () => {
-  it('answers a text seen before at the same stage and context, and nothing else', () => {
+  it('answers a text the same caller sent before at the same stage and context, and nothing else', () => {
     const cache = new StageCache();
     cache.set('k1', 'input', 'hello', { systemPrompt: 'sys' }, result('a'));
     expect(cache.get('k1', 'input', 'hello', { systemPrompt: 'sys' })?.findings[0]?.category).toBe('a');
@@ -22,55 +27,64 @@ describe('StageCache', () => {
     cache.set('k1', 'input', 'docs', { documents: ['a', 'b'] }, result('b'));
     expect(cache.get('k1', 'input', 'docs', { documents: ['a', 'b'] })).toBeDefined();
     expect(cache.get('k1', 'input', 'docs', { documents: ['a', 'c'] })).toBeUndefined();
-    // Another caller's identical text is a miss: a hit would be a timing signal of what someone else sent.
-    expect(cache.get('k2', 'input', 'docs', { documents: ['a', 'b'] })).toBeUndefined();
-    expect(cache.stats()).toMatchObject({ entries: 2, hits: 3, misses: 6 });
+    expect(cache.stats()).toMatchObject({ entries: 2, hits: 3, misses: 5 });
   });
 
-  it('never takes answers, failed results or texts over the length bound', () => {
-    const cache = new StageCache({ maxEntries: 10, maxChars: 1000, maxTextChars: 8 });
-    cache.set('k1', 'output', 'answer', undefined, result('a'));
-    cache.set('k1', 'input', 'failed', undefined, { decision: 'block', findings: [], failures: [{ detector: 'd', code: 'ERR_DETECTOR_TIMEOUT', message: 'slow', failMode: 'closed' }] });
-    cache.set('k1', 'input', 'a longer text', undefined, result('a'));
+  it('keeps callers apart: another caller neither hits nor displaces an entry', () => {
+    const cache = new StageCache();
+    cache.set('k1', 'input', 'a guess', undefined, result('a'));
+    // A hit (or a miss where there was a hit) would tell one caller what another sent.
+    expect(cache.get('k2', 'input', 'a guess', undefined)).toBeUndefined();
+    cache.set('k2', 'input', 'a guess', undefined, result('b'));
+    expect(cache.get('k1', 'input', 'a guess', undefined)?.findings[0]?.category).toBe('a');
+    expect(cache.get('k2', 'input', 'a guess', undefined)?.findings[0]?.category).toBe('b');
+  });
+
+  it('never takes answers, failed results, results with many findings or entries too large for their share', () => {
+    const cache = new StageCache({ maxEntries: 10, maxChars: 16_000, maxTextChars: 8 });
+    expect(cache.set('k1', 'output', 'answer', undefined, result('a'))).toBe(false);
+    expect(cache.set('k1', 'input', 'failed', undefined, { decision: 'block', findings: [], failures: [{ detector: 'd', code: 'ERR_DETECTOR_TIMEOUT', message: 'slow', failMode: 'closed' }] })).toBe(false);
+    expect(cache.set('k1', 'input', 'a longer text', undefined, clean())).toBe(false);
+    expect(cache.set('k1', 'input', 'many', undefined, result('a', 33))).toBe(false);
+    // The share is 16,000 / 16 = 1,000 characters: findings count 256 each plus their evidence.
+    expect(cache.set('k1', 'input', 'three', undefined, result('a', 3))).toBe(true);
+    expect(cache.set('k1', 'input', 'four', undefined, result('a', 4))).toBe(false);
+    expect(cache.set('k1', 'input', 'evidence', undefined, result('a', 1, 'x'.repeat(800)))).toBe(false);
+    expect(cache.set('k1', 'input', 'ctx', { documents: ['D'.repeat(1000)] }, clean())).toBe(false);
     expect(cache.accepts('output', 'answer')).toBe(false);
     expect(cache.accepts('input', 'a longer text')).toBe(false);
-    expect(cache.stats().entries).toBe(0);
+    expect(cache.stats()).toMatchObject({ entries: 1, chars: keyCost('three') + 3 * 256 });
   });
 
-  it('drops the least recently used texts past its entry and character bounds', () => {
-    const cache = new StageCache({ maxEntries: 3, maxChars: 1000, maxTextChars: 1000 });
+  it('drops the least recently used entries past its entry and character bounds', () => {
+    const cache = new StageCache({ maxEntries: 3, maxChars: 1_000_000, maxTextChars: 1000 });
     for (const t of ['one', 'two', 'three']) cache.set('k1', 'input', t, undefined, result(t));
     expect(cache.get('k1', 'input', 'one', undefined)).toBeDefined(); // now the most recent
     cache.set('k1', 'input', 'four', undefined, result('four'));
     expect(cache.get('k1', 'input', 'two', undefined)).toBeUndefined();
     expect(['one', 'three', 'four'].map((t) => cache.get('k1', 'input', t, undefined)?.findings[0]?.category)).toEqual(['one', 'three', 'four']);
 
-    const small = new StageCache({ maxEntries: 100, maxChars: 10, maxTextChars: 10 });
-    small.set('k1', 'input', 'aaaa', undefined, result('a'));
-    small.set('k1', 'input', 'bbbb', undefined, result('b'));
-    small.set('k1', 'input', 'cccc', undefined, result('c'));
-    expect(small.stats()).toMatchObject({ entries: 2, chars: 8 });
-    expect(small.get('k1', 'input', 'aaaa', undefined)).toBeUndefined();
-    // Setting a text again replaces it without counting its characters twice.
-    small.set('k1', 'input', 'cccc', undefined, result('c2'));
-    expect(small.stats()).toMatchObject({ entries: 2, chars: 8 });
-    expect(small.get('k1', 'input', 'cccc', undefined)?.findings[0]?.category).toBe('c2');
+    // Entries of 13 characters, a budget of 16 of them.
+    const small = new StageCache({ maxEntries: 100, maxChars: 16 * keyCost('t000'), maxTextChars: 100 });
+    for (let i = 0; i < 17; i++) expect(small.set('k1', 'input', `t${String(i).padStart(3, '0')}`, undefined, clean())).toBe(true);
+    expect(small.stats()).toMatchObject({ entries: 16, chars: 16 * keyCost('t000') });
+    expect(small.get('k1', 'input', 't000', undefined)).toBeUndefined();
+    // Setting a text again replaces it without counting it twice.
+    small.set('k1', 'input', 't016', undefined, clean());
+    expect(small.stats()).toMatchObject({ entries: 16, chars: 16 * keyCost('t000') });
   });
 
   it('holds one copy of a context shared by its entries, and counts its characters once while it is used', () => {
-    const cache = new StageCache({ maxEntries: 3, maxChars: 1000, maxTextChars: 100 });
+    const cache = new StageCache({ maxEntries: 3, maxChars: 10_000, maxTextChars: 100 });
     const system = 'S'.repeat(100);
     // Each request parses its own copy of the system prompt.
-    for (const t of ['a', 'b', 'c']) cache.set('k1', 'input', t, { systemPrompt: system.slice(0, 50) + system.slice(50) }, result(t));
-    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 + 100 });
-    cache.set('k1', 'input', 'd', { systemPrompt: 'other' }, result('d'));
-    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 + 100 + 5 });
-    for (const t of ['e', 'f', 'g']) cache.set('k1', 'input', t, undefined, result(t));
-    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 });
-    // A context larger than the whole budget is not kept, nor what it would have displaced beyond the budget.
-    cache.set('k1', 'input', 'h', { documents: ['D'.repeat(2000)] }, result('h'));
-    expect(cache.get('k1', 'input', 'h', { documents: ['D'.repeat(2000)] })).toBeUndefined();
-    expect(cache.stats().chars).toBeLessThanOrEqual(1000);
+    for (const t of ['a', 'b', 'c']) cache.set('k1', 'input', t, { systemPrompt: system.slice(0, 50) + system.slice(50) }, clean());
+    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 * keyCost('a') + 100 });
+    cache.set('k1', 'input', 'd', { systemPrompt: 'other' }, clean());
+    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 * keyCost('a') + 100 + 5 });
+    for (const t of ['e', 'f', 'g']) cache.set('k1', 'input', t, undefined, clean());
+    expect(cache.stats()).toMatchObject({ entries: 3, chars: 3 * keyCost('a') });
+    expect(cache.get('k1', 'input', 'e', undefined)).toBeDefined();
   });
 
   it('hands out frozen results: one request cannot change what the next one gets', () => {

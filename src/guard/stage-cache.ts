@@ -2,27 +2,37 @@
 // turn and an agent its tool definitions and every earlier tool result, so without this the guard scans the same
 // texts again on each request: work that grows with the square of the conversation's length. A text the same caller
 // sent before under the same policy, stage and context gets the same result (detectors are functions of those)
-// without running a detector. Per caller: a faster answer would otherwise tell one caller that another had sent a
-// given text. Answers (stage `output`) are new text by nature and are never remembered.
+// without running a detector. Per caller: entries are keyed by the caller, so that neither a hit nor another
+// caller's text replacing one's own entry can tell one caller what another sent. Answers (stage `output`) are new
+// text by nature and are never remembered.
 import type { Stage } from '../core/finding.js';
 import type { ScanContextData } from '../detectors/contract.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import type { StageResult } from './run-stage.js';
 
 export interface StageCacheLimits {
-  /** Texts remembered per policy. */
+  /** Entries remembered per policy. */
   maxEntries: number;
-  /** Characters of text held in all, per policy (the texts are kept to compare them). */
+  /**
+   * Cost held in all, per policy, in characters: each entry's key (caller, stage and text), its context's strings
+   * (once per shared copy) and its findings (FINDING_COST each plus their evidence).
+   */
   maxChars: number;
   /** Longer texts are not remembered. */
   maxTextChars: number;
 }
 
 /**
- * At most ~4 MB of text per policy (2 bytes a character for non-Latin-1 text; the texts and the contexts' strings are
- * counted), plus the entries' small objects.
+ * At most ~4 MB per policy (2 bytes a character for non-Latin-1 text). One entry may take at most 1/MAX_SHARE of it and
+ * one call insert at most MAX_NEW_PER_CALL entries, so that one request cannot empty the memory for every other caller.
  */
 export const DEFAULT_STAGE_CACHE_LIMITS: StageCacheLimits = { maxEntries: 4096, maxChars: 2_000_000, maxTextChars: 32_768 };
+/** Characters charged per finding (the object, its span, tags and metadata) on top of its evidence. */
+const FINDING_COST = 256;
+/** A result with more findings is not remembered (a text dense with e-mail addresses, say). */
+const MAX_FINDINGS = 32;
+const MAX_SHARE = 16;
+export const MAX_NEW_PER_CALL = 128;
 
 /**
  * One copy of a context shared by the entries set under it: an application sends the same system prompt with every
@@ -35,17 +45,13 @@ interface SharedContext {
 }
 
 interface Entry {
-  /** Whose request it was (a principal's id): a hit is a timing signal, and one caller must not learn another's texts. */
-  scope: string;
-  stage: Stage;
   context: SharedContext | undefined;
   result: StageResult;
+  /** The entry's own cost (key and findings; a new context's characters are charged to the context). */
+  cost: number;
 }
 
-/**
- * A bounded least-recently-used map from (scope, stage, text, context) to the stage's result. Keyed by the text itself
- * (no second copy of it); one text is remembered for one scope, stage and context at a time, the last one set.
- */
+/** A bounded least-recently-used map from (caller, stage, text) to the stage's result under one context. */
 export class StageCache {
   readonly #limits: StageCacheLimits;
   readonly #entries = new Map<string, Entry>();
@@ -64,32 +70,47 @@ export class StageCache {
     return stage !== 'output' && text.length <= this.#limits.maxTextChars && this.#limits.maxEntries > 0;
   }
 
+  /** `scope`: the caller (a principal's id). */
   get(scope: string, stage: Stage, text: string, context: ScanContextData | undefined): StageResult | undefined {
-    const entry = this.#entries.get(text);
-    if (entry === undefined || entry.scope !== scope || entry.stage !== stage || !sameContext(entry.context?.data, context)) {
+    const key = keyOf(scope, stage, text);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || !sameContext(entry.context?.data, context)) {
       this.#misses++;
       stageCacheLookups.misses++;
       return undefined;
     }
     // Most recently used last: re-insert.
-    this.#entries.delete(text);
-    this.#entries.set(text, entry);
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
     this.#hits++;
     stageCacheLookups.hits++;
     return entry.result;
   }
 
-  /** Remembers a result; results with a detector failure (a timeout may not recur) are not kept. */
-  set(scope: string, stage: Stage, text: string, context: ScanContextData | undefined, result: StageResult): void {
-    if (!this.accepts(stage, text) || result.failures.length > 0) return;
-    this.#remove(text);
-    this.#entries.set(text, { scope, stage, context: this.#share(context), result: freezeResult(result) });
-    this.#chars += text.length;
+  /**
+   * Remembers a result; false when it was not kept: a detector failure (a timeout may not recur), too many findings,
+   * or an entry too large for its share of the memory.
+   */
+  set(scope: string, stage: Stage, text: string, context: ScanContextData | undefined, result: StageResult): boolean {
+    if (!this.accepts(stage, text) || result.failures.length > 0 || result.findings.length > MAX_FINDINGS) return false;
+    const key = keyOf(scope, stage, text);
+    const cost = key.length + findingsCost(result);
+    const share = this.#limits.maxChars / MAX_SHARE;
+    const newContext = context !== undefined && !isEmpty(context) && !(this.#lastContext !== undefined && sameContext(this.#lastContext.data, context));
+    if (cost + (newContext ? contextChars(context) : 0) > share) return false;
+    this.#remove(key);
+    this.#entries.set(key, { context: this.#share(context), result: freezeResult(result), cost });
+    this.#chars += cost;
     while (this.#entries.size > this.#limits.maxEntries || this.#chars > this.#limits.maxChars) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) break;
       this.#remove(oldest.value);
     }
+    return true;
+  }
+
+  stats(): { entries: number; chars: number; hits: number; misses: number } {
+    return { entries: this.#entries.size, chars: this.#chars, hits: this.#hits, misses: this.#misses };
   }
 
   #share(context: ScanContextData | undefined): SharedContext | undefined {
@@ -103,16 +124,17 @@ export class StageCache {
     return shared;
   }
 
-  #remove(text: string): void {
-    const entry = this.#entries.get(text);
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
     if (entry === undefined) return;
-    this.#entries.delete(text);
-    this.#chars -= text.length;
-    if (entry.context !== undefined && --entry.context.refs === 0) this.#chars -= entry.context.chars;
-  }
-
-  stats(): { entries: number; chars: number; hits: number; misses: number } {
-    return { entries: this.#entries.size, chars: this.#chars, hits: this.#hits, misses: this.#misses };
+    this.#entries.delete(key);
+    this.#chars -= entry.cost;
+    const context = entry.context;
+    if (context !== undefined && --context.refs === 0) {
+      this.#chars -= context.chars;
+      // Nothing uncounted stays held.
+      if (this.#lastContext === context) this.#lastContext = undefined;
+    }
   }
 }
 
@@ -129,6 +151,17 @@ export function stageCacheOf(policy: CompiledPolicy): StageCache {
     caches.set(policy, cache);
   }
   return cache;
+}
+
+/** The only copy of the text an entry holds (the Map flattens it once). */
+function keyOf(scope: string, stage: Stage, text: string): string {
+  return `${scope}\u0000${stage}\u0000${text}`;
+}
+
+function findingsCost(result: StageResult): number {
+  let cost = 0;
+  for (const f of result.findings) cost += FINDING_COST + (f.evidence?.length ?? 0);
+  return cost;
 }
 
 function isEmpty(c: ScanContextData): boolean {
@@ -159,7 +192,10 @@ function sameList(a: readonly string[] | undefined, b: readonly string[] | undef
   return true;
 }
 
-/** A remembered result is shared by every request that hits it: nothing may change it afterwards. */
+/**
+ * A remembered result is shared by every request that hits it: the result, its lists and its findings are frozen
+ * (their spans, tags and metadata are not: nothing downstream writes them, and tags can be a detector's own object).
+ */
 function freezeResult(result: StageResult): StageResult {
   for (const f of result.findings) Object.freeze(f);
   Object.freeze(result.findings);
