@@ -1,6 +1,7 @@
 // Child-process entry point of the gateway benchmark: starts one server under test from the built dist/ (plain
 // node, no TypeScript loader, so memory and CPU are what a user runs) and prints its URL.
-// Usage: node bench/lib/gateway-servers.mjs <stub|thin|bulwark-off|bulwark-default> [upstreamUrl] [sinkUrl...]
+// Usage: node bench/lib/gateway-servers.mjs <stub|thin|bulwark-off|bulwark-default|bulwark-default-keyed> [upstreamUrl]
+// [sinkUrl...]
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -49,12 +50,15 @@ async function main() {
   const { tuneForServing } = await import(new URL('cli/v8-tuning.js', dist));
   tuneForServing();
   const policy = kind === 'bulwark-off' ? { input: [], output: [], tool_call: [], tool_result: [] } : DEFAULT_POLICY;
+  // bulwark-default-keyed: callers authenticate with an API key (printed after the URL, tab-separated), as the
+  // guard's memory of request texts is per authenticated caller.
+  const keyed = kind === 'bulwark-default-keyed';
   const config = validateConfig(
     {
       version: 1,
       server: { port: 0 },
       upstreams: [{ name: 'default', url: `${upstream}/v1`, models: ['*'] }],
-      auth: { anonymous: { enabled: true } },
+      auth: keyed ? { apiKeys: { enabled: true }, anonymous: { enabled: false } } : { anonymous: { enabled: true } },
       limits: HIGH_LIMITS,
       policies: { bench: policy },
       defaultPolicy: 'bench',
@@ -64,7 +68,9 @@ async function main() {
   // A file store as in production (an in-memory one would grow with every event and inflate the RSS figure).
   const storeUrl = process.env.BENCH_STORE_URL ?? join(mkdtempSync(join(tmpdir(), 'bulwark-bench-')), 'bulwark.db');
   const gw = await startGateway({ config, storeUrl, port: 0, host: '127.0.0.1', sinks });
-  return gw.url;
+  if (!keyed) return gw.url;
+  const { key } = await gw.store.keys.create({ name: 'bench', models: ['*'], policy: 'bench' });
+  return `${gw.url}\t${key}`;
 }
 
 main().then(

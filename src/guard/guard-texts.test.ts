@@ -183,6 +183,18 @@ describe('guardTexts: request-side texts seen before', () => {
     expect(c.calls()).toBe(2 * (MAX_NEW_PER_CALL + 72) - MAX_NEW_PER_CALL);
   });
 
+  it('BULWARK_GUARD_MEMORY=0 turns the memory off', async () => {
+    const c = counting('secret');
+    const p = policy({ input: [rule(c.configured, 'flag')] });
+    process.env['BULWARK_GUARD_MEMORY'] = '0';
+    try {
+      for (let i = 0; i < 2; i++) await guardTexts(p, [target({ a: 'hello' }, 'a', 'input')], undefined, createVault(), 'key:1');
+    } finally {
+      delete process.env['BULWARK_GUARD_MEMORY'];
+    }
+    expect(c.calls()).toBe(2);
+  });
+
   it('does not remember a result with a detector failure', async () => {
     let calls = 0;
     const flaky = fake('flaky', () => {

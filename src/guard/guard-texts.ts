@@ -22,8 +22,8 @@ export interface GuardOutcome {
 const CLEAN: GuardOutcome = { result: { decision: 'allow', findings: [], failures: [] }, modified: false };
 
 /**
- * `cacheScope` (the caller's principal id) turns on the policy's StageCache for request-side texts; without it every
- * text is scanned.
+ * `cacheScope` (the caller's principal id) turns on the policy's StageCache for request-side texts; without it (or
+ * with BULWARK_GUARD_MEMORY=0) every text is scanned.
  */
 export async function guardTexts(
   policy: CompiledPolicy,

@@ -143,10 +143,14 @@ const caches = new WeakMap<CompiledPolicy, StageCache>();
 /** Lookups of every StageCache of the process, for the metrics endpoint (read at scrape time). */
 export const stageCacheLookups = { hits: 0, misses: 0 };
 
-/** The cache of a compiled policy (a reloaded configuration compiles new policies, and so starts empty). */
-export function stageCacheOf(policy: CompiledPolicy): StageCache {
+/**
+ * The cache of a compiled policy (a reloaded configuration compiles new policies, and so starts empty); undefined
+ * when BULWARK_GUARD_MEMORY=0 (read when a policy's cache is first asked for).
+ */
+export function stageCacheOf(policy: CompiledPolicy): StageCache | undefined {
   let cache = caches.get(policy);
   if (cache === undefined) {
+    if (process.env['BULWARK_GUARD_MEMORY']?.trim() === '0') return undefined;
     cache = new StageCache();
     caches.set(policy, cache);
   }
