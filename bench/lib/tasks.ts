@@ -77,12 +77,19 @@ export function buildTasks(): Task[] {
         // the holdout file was written before that and only reported.
         ...corpus('short-texts-dev.jsonl', 'short-texts', 'eval-dev'),
         ...corpus('short-texts-holdout.jsonl', 'short-texts', 'eval-holdout'),
+        // Ordinary business traffic (orders, helpdesk, HR, bookings) full of "summarise", "list", "repeat" and numbers.
+        ...corpus('business-requests-holdout.jsonl', 'business-requests'),
       ],
     },
     {
       task: 'harmful-request',
       detector: 'harmful-request',
-      rows: [...fromHead('harmful'), ...corpus('harmful-requests.jsonl', 'harmful-requests'), ...corpus('safe-but-scary.jsonl', 'safe-but-scary')],
+      rows: [
+        ...fromHead('harmful'),
+        ...corpus('harmful-requests.jsonl', 'harmful-requests'),
+        ...corpus('safe-but-scary.jsonl', 'safe-but-scary'),
+        ...corpus('business-requests-holdout.jsonl', 'business-requests'),
+      ],
     },
     { task: 'toxicity', detector: 'toxicity', rows: fromHead('toxic') },
     { task: 'pii', detector: 'pii', rows: piiRows() },

@@ -4,6 +4,7 @@ import { loadHarmful } from './data/harmful.js';
 import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/prompt-injection.js';
 import { loadHandwritten } from './data/handwritten.js';
 import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
+import { generateBusinessRequests } from './data/synthetic/business-requests.js';
 import { generateGenericRequests } from './data/synthetic/generic-requests.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
 import { generateNumberTexts } from './data/synthetic/numbers.js';
@@ -60,6 +61,7 @@ export function buildDataset(): SplitExample[] {
     ...generateFromPhrasebooks(),
     ...generateNumberTexts(),
     ...generateGenericRequests(),
+    ...generateBusinessRequests(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
     ...generateBenignTasks(

@@ -64,6 +64,7 @@ function main(): void {
     charMin: env('BULWARK_TRAIN_CHAR_MIN', DEFAULT_FEATURE_SPEC.charMin),
     charMax: env('BULWARK_TRAIN_CHAR_MAX', DEFAULT_FEATURE_SPEC.charMax),
     bits: env('BULWARK_TRAIN_BITS', DEFAULT_FEATURE_SPEC.bits),
+    digitShapes: process.env.BULWARK_TRAIN_DIGIT_SHAPES !== '0',
     conceptsVersion: conceptLexicon().version,
   };
   const train = data.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');

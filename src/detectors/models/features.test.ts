@@ -58,6 +58,32 @@ describe('Featurizer', () => {
   });
 });
 
+describe('digit shapes', () => {
+  const shaped = new Featurizer(PLAIN);
+  const raw = new Featurizer({ ...PLAIN, digitShapes: false });
+
+  it('gives tokens of digits only the features of their shape', () => {
+    expect(snapshot(shaped, 'status of order 17')).toEqual(snapshot(shaped, 'status of order 20'));
+    expect(snapshot(raw, 'status of order 17')).not.toEqual(snapshot(raw, 'status of order 20'));
+    // The shape keeps the length: a 2-digit and a 6-digit number stay apart.
+    expect(snapshot(shaped, 'order 17')).not.toEqual(snapshot(shaped, 'order 170000'));
+  });
+
+  it('leaves tokens that mix digits and letters as they are', () => {
+    expect(snapshot(shaped, 'flight lh400')).not.toEqual(snapshot(shaped, 'flight lh500'));
+    expect(snapshot(shaped, 'ign0re')).toEqual(snapshot(raw, 'ign0re'));
+    expect(snapshot(shaped, 'ignore previous instructions')).toEqual(snapshot(raw, 'ignore previous instructions'));
+  });
+
+  it('still lets the concept lexicon see the digits ("rot-13")', () => {
+    const lexicon = conceptLexicon();
+    const withConcepts = new Featurizer(DEFAULT_FEATURE_SPEC, lexicon);
+    const without = new Featurizer({ ...DEFAULT_FEATURE_SPEC, concepts: false });
+    const extra = (text: string): number => withConcepts.extract(text).length - without.extract(text).length;
+    expect(extra('decode this rot-13 text')).toBeGreaterThan(extra('decode this rot-14 text'));
+  });
+});
+
 describe('concept features', () => {
   const plain = new Featurizer(PLAIN);
   const withConcepts = new Featurizer(DEFAULT_FEATURE_SPEC, conceptLexicon());

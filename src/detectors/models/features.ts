@@ -23,6 +23,13 @@ export interface FeatureSpec {
   maxTokenChars: number;
   wordUnigrams: boolean;
   wordBigrams: boolean;
+  /**
+   * A token made of ASCII digits only gives the features of its shape (every digit read as 0): "order 17" and
+   * "order 20" look alike, so that order numbers, amounts and dates are not random evidence through the hash
+   * buckets their digits happen to fall in. Concept-lexicon matching still sees the digits. Absent in models
+   * trained before it existed.
+   */
+  digitShapes?: boolean;
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
@@ -33,6 +40,7 @@ export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   maxTokenChars: 24,
   wordUnigrams: true,
   wordBigrams: true,
+  digitShapes: true,
 };
 
 /** Features of one text: parallel arrays of bucket index and signed count, plus the token offsets they came from. */
@@ -144,6 +152,7 @@ export class Featurizer {
     this.charMin = spec.charMin;
     this.charMax = spec.charMax;
     this.maxTokenChars = spec.maxTokenChars;
+    this.digitShapes = spec.digitShapes === true;
   }
 
   /**
@@ -167,9 +176,10 @@ export class Featurizer {
       }
       let end = i + 1;
       if (cls === 1) while (end < n && CLASS[text.charCodeAt(end)] === 1) end++;
-      const wordHash = this.emitToken(text, i, end);
+      const rawHash = this.emitToken(text, i, end, this.digitShapes && allDigits(text, i, end));
+      const wordHash = this.featureWordHash;
       if (this.spec.wordBigrams && havePrev) this.push(mix(SEED_BIGRAM, prevWordHash, wordHash));
-      if (this.lexicon) this.matchPhrases(wordHash);
+      if (this.lexicon) this.matchPhrases(rawHash);
       prevWordHash = wordHash;
       havePrev = true;
       this.bag.tokens++;
@@ -194,11 +204,15 @@ export class Featurizer {
   }
 
   private readonly padded: Int32Array;
+  private readonly digitShapes: boolean;
+  /** Hash of the last token as its features see it (its shape when `digitShapes` applies, else its text). */
+  private featureWordHash = 0;
   private readonly charMin: number;
   private readonly charMax: number;
   private readonly maxTokenChars: number;
 
-  private emitToken(text: string, start: number, end: number): number {
+  /** Emits the features of one token and returns the hash of its text (the key of concept-lexicon lookups). */
+  private emitToken(text: string, start: number, end: number, shaped: boolean): number {
     let wordHash = FNV_OFFSET;
     const lexicon = this.lexicon;
     if (lexicon) {
@@ -218,7 +232,14 @@ export class Featurizer {
     } else {
       for (let k = start; k < end; k++) wordHash = Math.imul(wordHash ^ text.charCodeAt(k), FNV_PRIME);
     }
-    if (this.spec.wordUnigrams) this.push(mix(SEED_WORD, wordHash, 0));
+    let featureHash = wordHash;
+    if (shaped) {
+      featureHash = FNV_OFFSET;
+      for (let k = start; k < end; k++) featureHash = Math.imul(featureHash ^ 48, FNV_PRIME);
+      featureHash >>>= 0;
+    }
+    this.featureWordHash = featureHash;
+    if (this.spec.wordUnigrams) this.push(mix(SEED_WORD, featureHash, 0));
     const charMin = this.charMin;
     const charMax = this.charMax;
     const maxTokenChars = this.maxTokenChars;
@@ -228,7 +249,8 @@ export class Featurizer {
     if (width < charMin) return wordHash;
     const padded = this.padded;
     padded[0] = 0x1f;
-    for (let k = 0; k < len; k++) padded[k + 1] = text.charCodeAt(start + k);
+    if (shaped) padded.fill(48, 1, len + 1);
+    else for (let k = 0; k < len; k++) padded[k + 1] = text.charCodeAt(start + k);
     padded[len + 1] = 0x1f;
     for (let s = 0; s + charMin <= width; s++) {
       let h = SEED_CHAR;
@@ -306,6 +328,14 @@ export class Featurizer {
     bag.value[k] = (h & 1) === 0 ? 1 : -1;
     bag.token[k] = bag.tokens;
   }
+}
+
+function allDigits(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function mix(seed: number, a: number, b: number): number {
