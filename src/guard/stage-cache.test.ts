@@ -74,6 +74,47 @@ describe('StageCache', () => {
     expect(small.stats()).toMatchObject({ entries: 16, chars: 16 * keyCost('t000') });
   });
 
+  it('makes room from the entries of a caller over its share, so one caller cannot push out the others', () => {
+    const cache = new StageCache({ maxEntries: 8, maxChars: 1_000_000, maxTextChars: 100 });
+    cache.set('quiet', 'input', 'my conversation', undefined, result('q1'));
+    cache.set('quiet', 'input', 'my tool definition', undefined, result('q2'));
+    // A caller sending many distinct texts: beyond its share (8 / 4 = 2 entries) of a full memory it evicts its own.
+    for (let i = 0; i < 50; i++) cache.set('noisy', 'input', `text ${i}`, undefined, clean());
+    expect(cache.get('quiet', 'input', 'my conversation', undefined)?.findings[0]?.category).toBe('q1');
+    expect(cache.get('quiet', 'input', 'my tool definition', undefined)?.findings[0]?.category).toBe('q2');
+    expect(cache.get('noisy', 'input', 'text 49', undefined)).toBeDefined();
+    expect(cache.get('noisy', 'input', 'text 40', undefined)).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ entries: 8, callers: 2 });
+    // A caller within its share still evicts the least recently used entries of all.
+    cache.set('third', 'input', 'new', undefined, clean());
+    expect(cache.stats()).toMatchObject({ entries: 8, callers: 3 });
+
+    // The character budget is shared the same way: entries of 16 characters, a budget of 32 of them.
+    const cost = 'quiet'.length + 1 + 'input'.length + 1 + 'q000'.length;
+    const small = new StageCache({ maxEntries: 1000, maxChars: 32 * cost, maxTextChars: 100 });
+    expect(small.set('quiet', 'input', 'q000', undefined, clean())).toBe(true);
+    for (let i = 0; i < 100; i++) small.set('noisy', 'input', `n${String(i).padStart(3, '0')}`, undefined, clean());
+    expect(small.get('quiet', 'input', 'q000', undefined)).toBeDefined();
+    expect(small.stats()).toMatchObject({ entries: 32, chars: 32 * cost });
+  });
+
+  it('lets a lone caller use all of it, and forgets callers whose entries are gone', () => {
+    const cache = new StageCache({ maxEntries: 8, maxChars: 1_000_000, maxTextChars: 100 });
+    for (let i = 0; i < 8; i++) cache.set('only', 'input', `text ${i}`, undefined, clean());
+    expect(cache.stats()).toMatchObject({ entries: 8, callers: 1 });
+    for (let i = 0; i < 8; i++) expect(cache.get('only', 'input', `text ${i}`, undefined)).toBeDefined();
+    // A second caller within its share (2 of 8) takes the oldest entries of all: those of the first.
+    for (let i = 0; i < 2; i++) cache.set('other', 'input', `text ${i}`, undefined, clean());
+    expect(cache.get('only', 'input', 'text 0', undefined)).toBeUndefined();
+    expect(cache.stats()).toMatchObject({ entries: 8, callers: 2 });
+    // Once all of a caller's entries are gone, so is the caller.
+    const turnover = new StageCache({ maxEntries: 8, maxChars: 1_000_000, maxTextChars: 100 });
+    turnover.set('first', 'input', 'hello', undefined, clean());
+    for (const c of ['b', 'c', 'd', 'e']) for (const t of ['x', 'y']) turnover.set(c, 'input', t, undefined, clean());
+    expect(turnover.get('first', 'input', 'hello', undefined)).toBeUndefined();
+    expect(turnover.stats()).toMatchObject({ entries: 8, callers: 4 });
+  });
+
   it('holds one copy of a context shared by its entries, and counts its characters once while it is used', () => {
     const cache = new StageCache({ maxEntries: 3, maxChars: 10_000, maxTextChars: 100 });
     const system = 'S'.repeat(100);

@@ -3,8 +3,10 @@
 // texts again on each request: work that grows with the square of the conversation's length. A text the same caller
 // sent before under the same policy, stage and context gets the same result (detectors are functions of those)
 // without running a detector. Per caller: entries are keyed by the caller, so that neither a hit nor another
-// caller's text replacing one's own entry can tell one caller what another sent. Answers (stage `output`) are new
-// text by nature and are never remembered.
+// caller's text replacing one's own entry can tell one caller what another sent; and once the memory is full, a
+// caller holding more than its share makes room from its own entries, so that one caller sending many distinct
+// texts cannot push out everyone else's conversations (a lone caller still uses all of it). Answers (stage
+// `output`) are new text by nature and are never remembered.
 import type { Stage } from '../core/finding.js';
 import type { ScanContextData } from '../detectors/contract.js';
 import type { CompiledPolicy } from '../policy/types.js';
@@ -33,6 +35,11 @@ const FINDING_COST = 256;
 const MAX_FINDINGS = 32;
 const MAX_SHARE = 16;
 export const MAX_NEW_PER_CALL = 128;
+/**
+ * A caller's share of a full memory: 1/CALLER_SHARE of its entries and of its cost. A caller over it that needs room
+ * evicts its own least recently used entries, not other callers'.
+ */
+const CALLER_SHARE = 4;
 
 /**
  * One copy of a context shared by the entries set under it: an application sends the same system prompt with every
@@ -44,7 +51,15 @@ interface SharedContext {
   refs: number;
 }
 
+/** What one caller holds: its keys, least recently used first, and their cost. */
+interface CallerEntries {
+  scope: string;
+  keys: Set<string>;
+  cost: number;
+}
+
 interface Entry {
+  caller: CallerEntries;
   context: SharedContext | undefined;
   result: StageResult;
   /** The entry's own cost (key and findings; a new context's characters are charged to the context). */
@@ -55,6 +70,7 @@ interface Entry {
 export class StageCache {
   readonly #limits: StageCacheLimits;
   readonly #entries = new Map<string, Entry>();
+  readonly #callers = new Map<string, CallerEntries>();
   #chars = 0;
   /** The context of the last entry set, reused by the next entry when equal. */
   #lastContext: SharedContext | undefined;
@@ -82,6 +98,8 @@ export class StageCache {
     // Most recently used last: re-insert.
     this.#entries.delete(key);
     this.#entries.set(key, entry);
+    entry.caller.keys.delete(key);
+    entry.caller.keys.add(key);
     this.#hits++;
     stageCacheLookups.hits++;
     return entry.result;
@@ -99,18 +117,30 @@ export class StageCache {
     const newContext = context !== undefined && !isEmpty(context) && !(this.#lastContext !== undefined && sameContext(this.#lastContext.data, context));
     if (cost + (newContext ? contextChars(context) : 0) > share) return false;
     this.#remove(key);
-    this.#entries.set(key, { context: this.#share(context), result: freezeResult(result), cost });
+    let caller = this.#callers.get(scope);
+    if (caller === undefined) {
+      caller = { scope, keys: new Set(), cost: 0 };
+      this.#callers.set(scope, caller);
+    }
+    this.#entries.set(key, { caller, context: this.#share(context), result: freezeResult(result), cost });
+    caller.keys.add(key);
+    caller.cost += cost;
     this.#chars += cost;
+    const entryShare = this.#limits.maxEntries / CALLER_SHARE;
+    const charShare = this.#limits.maxChars / CALLER_SHARE;
     while (this.#entries.size > this.#limits.maxEntries || this.#chars > this.#limits.maxChars) {
-      const oldest = this.#entries.keys().next();
+      // The caller's own oldest entry when it holds more than its share (never the one just set: a caller with one
+      // entry is within its share, as one entry is at most 1/MAX_SHARE of the cost), else the oldest of all.
+      const overShare = caller.keys.size > entryShare || caller.cost > charShare;
+      const oldest = (overShare ? caller.keys : this.#entries).keys().next();
       if (oldest.done === true) break;
       this.#remove(oldest.value);
     }
     return true;
   }
 
-  stats(): { entries: number; chars: number; hits: number; misses: number } {
-    return { entries: this.#entries.size, chars: this.#chars, hits: this.#hits, misses: this.#misses };
+  stats(): { entries: number; chars: number; hits: number; misses: number; callers: number } {
+    return { entries: this.#entries.size, chars: this.#chars, hits: this.#hits, misses: this.#misses, callers: this.#callers.size };
   }
 
   #share(context: ScanContextData | undefined): SharedContext | undefined {
@@ -129,6 +159,10 @@ export class StageCache {
     if (entry === undefined) return;
     this.#entries.delete(key);
     this.#chars -= entry.cost;
+    const caller = entry.caller;
+    caller.keys.delete(key);
+    caller.cost -= entry.cost;
+    if (caller.keys.size === 0) this.#callers.delete(caller.scope);
     const context = entry.context;
     if (context !== undefined && --context.refs === 0) {
       this.#chars -= context.chars;
