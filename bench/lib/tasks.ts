@@ -79,6 +79,7 @@ export function buildTasks(): Task[] {
         ...corpus('short-texts-holdout.jsonl', 'short-texts', 'eval-holdout'),
         // Ordinary business traffic (orders, helpdesk, HR, bookings) full of "summarise", "list", "repeat" and numbers.
         ...corpus('business-requests-holdout.jsonl', 'business-requests'),
+        ...corpus('multilingual-benign-holdout.jsonl', 'multilingual-benign'),
       ],
     },
     {
@@ -89,6 +90,8 @@ export function buildTasks(): Task[] {
         ...corpus('harmful-requests.jsonl', 'harmful-requests'),
         ...corpus('safe-but-scary.jsonl', 'safe-but-scary'),
         ...corpus('business-requests-holdout.jsonl', 'business-requests'),
+        // Everyday messages in the languages whose training rows are mostly harmful requests (Thai, Swahili, ...).
+        ...corpus('multilingual-benign-holdout.jsonl', 'multilingual-benign'),
       ],
     },
     { task: 'toxicity', detector: 'toxicity', rows: fromHead('toxic') },

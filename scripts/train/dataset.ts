@@ -6,6 +6,7 @@ import { loadHandwritten } from './data/handwritten.js';
 import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
 import { generateBusinessRequests } from './data/synthetic/business-requests.js';
 import { generateGenericRequests } from './data/synthetic/generic-requests.js';
+import { generateMultilingualEveryday } from './data/synthetic/multilingual-everyday.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
 import { generateNumberTexts } from './data/synthetic/numbers.js';
 import { generateFromPhrasebooks } from './data/synthetic/phrasebook.js';
@@ -62,6 +63,7 @@ export function buildDataset(): SplitExample[] {
     ...generateNumberTexts(),
     ...generateGenericRequests(),
     ...generateBusinessRequests(),
+    ...generateMultilingualEveryday(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
     ...generateBenignTasks(
