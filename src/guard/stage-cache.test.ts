@@ -98,6 +98,16 @@ describe('StageCache', () => {
     expect(small.stats()).toMatchObject({ entries: 32, chars: 32 * cost });
   });
 
+  it('keeps the entry just set even when the memory is smaller than the callers\' shares', () => {
+    // 2 entries: a share of 0.5, so every caller is over it from its first entry.
+    const tiny = new StageCache({ maxEntries: 2, maxChars: 1_000_000, maxTextChars: 100 });
+    tiny.set('a', 'input', 'one', undefined, clean());
+    tiny.set('a', 'input', 'two', undefined, clean());
+    expect(tiny.set('b', 'input', 'three', undefined, clean())).toBe(true);
+    expect(tiny.get('b', 'input', 'three', undefined)).toBeDefined();
+    expect(tiny.stats()).toMatchObject({ entries: 2, callers: 2 });
+  });
+
   it('lets a lone caller use all of it, and forgets callers whose entries are gone', () => {
     const cache = new StageCache({ maxEntries: 8, maxChars: 1_000_000, maxTextChars: 100 });
     for (let i = 0; i < 8; i++) cache.set('only', 'input', `text ${i}`, undefined, clean());

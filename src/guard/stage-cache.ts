@@ -129,9 +129,9 @@ export class StageCache {
     const entryShare = this.#limits.maxEntries / CALLER_SHARE;
     const charShare = this.#limits.maxChars / CALLER_SHARE;
     while (this.#entries.size > this.#limits.maxEntries || this.#chars > this.#limits.maxChars) {
-      // The caller's own oldest entry when it holds more than its share (never the one just set: a caller with one
-      // entry is within its share, as one entry is at most 1/MAX_SHARE of the cost), else the oldest of all.
-      const overShare = caller.keys.size > entryShare || caller.cost > charShare;
+      // The caller's own oldest entry when it holds more than its share (never the one just set, which is its newest:
+      // a caller's only entry is not taken this way), else the oldest of all.
+      const overShare = caller.keys.size > 1 && (caller.keys.size > entryShare || caller.cost > charShare);
       const oldest = (overShare ? caller.keys : this.#entries).keys().next();
       if (oldest.done === true) break;
       this.#remove(oldest.value);
