@@ -80,6 +80,10 @@ export function buildTasks(): Task[] {
         // Ordinary business traffic (orders, helpdesk, HR, bookings) full of "summarise", "list", "repeat" and numbers.
         ...corpus('business-requests-holdout.jsonl', 'business-requests'),
         ...corpus('multilingual-benign-holdout.jsonl', 'multilingual-benign'),
+        // Requests that dictate the form of the answer ("reply in JSON only", "final answer only"), and attacks
+        // phrased the same way.
+        ...corpus('format-requests-holdout.jsonl', 'format-requests'),
+        ...corpus('format-attacks-holdout.jsonl', 'format-attacks'),
       ],
     },
     {

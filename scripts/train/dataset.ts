@@ -5,6 +5,7 @@ import { loadBipiaAttacks, loadPromptInjection, templateFillers } from './data/p
 import { loadHandwritten } from './data/handwritten.js';
 import { generateBenignTasks } from './data/synthetic/benign-tasks.js';
 import { generateBusinessRequests } from './data/synthetic/business-requests.js';
+import { generateFormatConstraints } from './data/synthetic/format-constraints.js';
 import { generateGenericRequests } from './data/synthetic/generic-requests.js';
 import { generateMultilingualEveryday } from './data/synthetic/multilingual-everyday.js';
 import { generateHarmfulRequests } from './data/synthetic/harmful-requests.js';
@@ -64,6 +65,7 @@ export function buildDataset(): SplitExample[] {
     ...generateGenericRequests(),
     ...generateBusinessRequests(),
     ...generateMultilingualEveryday(),
+    ...generateFormatConstraints(),
     ...loadHandwritten(),
     ...generateIndirect(documents, loadBipiaAttacks(), 1500),
     ...generateBenignTasks(

@@ -15,6 +15,10 @@ const SETS: { file: string; head: 'injection' | 'harmful' }[] = [
   { file: 'harmful-requests.jsonl', head: 'harmful' },
   { file: 'safe-but-scary.jsonl', head: 'harmful' },
   { file: 'pi-benign-chat.jsonl', head: 'harmful' },
+  { file: 'business-requests-holdout.jsonl', head: 'injection' },
+  { file: 'multilingual-benign-holdout.jsonl', head: 'harmful' },
+  { file: 'format-requests-holdout.jsonl', head: 'injection' },
+  { file: 'format-attacks-holdout.jsonl', head: 'injection' },
 ];
 
 export function evalDev(model: LinearModel, log: (msg: string) => void): void {

@@ -111,6 +111,21 @@ export function trainLinear(rows: readonly TrainRow[], opts: TrainOptions): Trai
   return { weights, bias };
 }
 
+/** The element-wise mean of runs trained on the same rows and feature spec (weights and biases). */
+export function averageLinear(runs: readonly TrainedLinear[]): TrainedLinear {
+  const first = runs[0];
+  if (!first) throw new Error('averageLinear needs at least one run');
+  if (runs.length === 1) return first;
+  const weights = new Float32Array(first.weights.length);
+  const bias = new Float64Array(first.bias.length);
+  for (const run of runs) {
+    if (run.weights.length !== weights.length || run.bias.length !== bias.length) throw new Error('averageLinear: runs differ in shape');
+    for (let k = 0; k < weights.length; k++) weights[k] = weights[k]! + run.weights[k]! / runs.length;
+    for (let h = 0; h < bias.length; h++) bias[h] = bias[h]! + run.bias[h]! / runs.length;
+  }
+  return { weights, bias };
+}
+
 /** Quantises float weights to int8 with one scale per head (clipping the extreme 0.01 %). */
 export function quantize(trained: TrainedLinear, heads: number): { weights: Int8Array; scales: number[] } {
   const { weights } = trained;

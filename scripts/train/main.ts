@@ -9,7 +9,7 @@ import { encodeModel, type HeadSpec, LinearModel } from '../../src/detectors/mod
 import { rawCoreProbabilities } from '../../src/detectors/models/core-scores.js';
 import { buildDataset, excludedForEvaluation, type SplitExample } from './dataset.js';
 import { CORE_HEADS, type CoreHead, PI_CATEGORIES, TOX_CATEGORIES, repoPath } from './data/types.js';
-import { quantize, trainLinear, type TrainRow } from './linear-trainer.js';
+import { averageLinear, quantize, trainLinear, type TrainRow } from './linear-trainer.js';
 import { binaryMetrics, confusion, auc, recallAtFpr, thresholdForMacroF1, thresholdForMacroFpr } from './metrics.js';
 import { headWeights } from './weighting.js';
 import { writeDataCard } from './report.js';
@@ -38,6 +38,9 @@ const TARGET_FPR: Record<CoreHead, { ordinary: number; hard: number }> = {
  * The harmful and toxic heads have none (no such problem was measured there).
  */
 const EVIDENCE: Partial<Record<CoreHead, number>> = { injection: 12 };
+
+/** Training runs averaged into the core model (BULWARK_TRAIN_SEED_RUNS overrides it). */
+const SEED_RUNS = 3;
 
 const TOXICITY_SOURCES = /^(hatecheck|mhc|davidson|openai-moderation|cold|handwritten-toxicity)/;
 const HARD_NEGATIVE_SOURCES =
@@ -77,16 +80,26 @@ function main(): void {
   }));
   log(`training core model (${CORE_HEADS.join(', ')}) on ${rows.length} rows…`);
   const dropout = Number(process.env.BULWARK_TRAIN_DROPOUT ?? '0.2');
-  const trained = trainLinear(rows, {
-    heads: CORE_HEADS,
-    spec,
-    epochs: env('BULWARK_TRAIN_EPOCHS', 6),
-    learningRate: env('BULWARK_TRAIN_LR', 0.4),
-    l2: env('BULWARK_TRAIN_L2', 1e-6),
-    seed: 1,
-    dropout,
-    log,
-  });
+  // The mean of several runs that differ only in the order of the examples (and the dropped features): one run's
+  // weights carry that order's noise, which moved single benign texts across the threshold from one retraining to
+  // the next; the mean of SEED_RUNS runs keeps what they agree on.
+  const firstSeed = env('BULWARK_TRAIN_SEED', 1);
+  const runs = Math.max(1, Math.trunc(env('BULWARK_TRAIN_SEED_RUNS', SEED_RUNS)));
+  const trained = averageLinear(
+    Array.from({ length: runs }, (_, k) => {
+      log(`  run ${k + 1}/${runs} (seed ${firstSeed + k})`);
+      return trainLinear(rows, {
+        heads: CORE_HEADS,
+        spec,
+        epochs: env('BULWARK_TRAIN_EPOCHS', 6),
+        learningRate: env('BULWARK_TRAIN_LR', 0.4),
+        l2: env('BULWARK_TRAIN_L2', 1e-6),
+        seed: firstSeed + k,
+        dropout,
+        log,
+      });
+    }),
+  );
   const q = quantize(trained, CORE_HEADS.length);
   const heads: HeadSpec[] = CORE_HEADS.map((name, h) => ({ name, bias: trained.bias[h]!, scale: q.scales[h]!, threshold: 0.5, ...(EVIDENCE[name] ? { evidence: EVIDENCE[name] } : {}) }));
   const model = new LinearModel({ name: 'core', spec, heads }, q.weights);
@@ -164,7 +177,7 @@ function main(): void {
   ];
   for (const c of cats) writeFileSync(`${MODELS_DIR}/${c.name}.bin`, c.file);
 
-  writeDataCard(MODELS_DIR, spec, data, reports, cats.map((c) => c.report), excludedForEvaluation);
+  writeDataCard(MODELS_DIR, spec, data, reports, cats.map((c) => c.report), excludedForEvaluation, runs);
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -49,6 +49,7 @@ export function writeDataCard(
   heads: readonly HeadReport[],
   categories: readonly CategoryReport[],
   excludedForEvaluation = 0,
+  seedRuns = 1,
 ): void {
   const bySource = new Map<string, { train: number; val: number; test: number }>();
   for (const e of data) {
@@ -63,7 +64,7 @@ export function writeDataCard(
   lines.push('datasets reproduces these weights (seeded shuffles, deterministic splits).', '');
   lines.push('## Models', '');
   lines.push(`- \`core.bin\`: three logistic-regression heads (\`injection\`, \`harmful\`, \`toxic\`) over 2^${spec.bits} signed hashed features`);
-  lines.push(`  (word unigrams and bigrams, character ${spec.charMin}–${spec.charMax}-grams of each token, concept-lexicon classes and pairs), int8 weights. Scored over the whole text and`);
+  lines.push(`  (word unigrams and bigrams, character ${spec.charMin}–${spec.charMax}-grams of each token, concept-lexicon classes and pairs), int8 weights${seedRuns > 1 ? ` (the mean of ${seedRuns} training runs that differ in the order of the examples)` : ''}. Scored over the whole text and`);
   lines.push('  over 48-token windows (stride 24); the maximum wins. In the injection head a window of n features has its linear');
   lines.push('  term scaled by n / (n + 12) (the evidence prior: texts of a few features lean to the prior). The operating point of each head is chosen on the');
   lines.push('  validation split (mean false-positive rate over benign sources, and a looser one over hard negatives; see TARGET_FPR in scripts/train/main.ts) and mapped to score 0.5.');
