@@ -4,13 +4,12 @@
 // HTTP 400. Benign corpora measure what users would have refused; attack corpora what is stopped. The holdout halves
 // by default (`--half dev|holdout|all`); `--root DIR` runs the gateway from another checkout's dist/ (to compare
 // weights: a copy of the repository with other model files). Writes bench/results/default-policy.json.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { repoPath } from '../scripts/train/data/types.js';
+import { startServer } from './lib/http-load.js';
 import { evalHalf } from './lib/tasks.js';
 
 const CORPORA = [
@@ -35,16 +34,6 @@ const half = option('--half') ?? 'holdout';
 if (!['dev', 'holdout', 'all'].includes(half)) throw new Error('--half must be dev, holdout or all');
 const root = option('--root') ?? repoPath();
 
-function start(kind: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const script = join(root, 'bench', 'lib', 'gateway-servers.mjs');
-  if (!existsSync(join(root, 'dist'))) throw new Error(`no dist/ under ${root}: build it first`);
-  const child = spawn(process.execPath, [script, kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BULWARK_HOME: os.tmpdir() } });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ url: line.trim(), child }));
-    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
-  });
-}
-
 interface Result {
   corpus: string;
   label: 0 | 1 | 'mixed';
@@ -56,8 +45,9 @@ interface Result {
 }
 
 async function main(): Promise<void> {
-  const stub = await start('stub', []);
-  const gateway = await start('bulwark-default', [stub.url]);
+  if (!existsSync(join(root, 'dist'))) throw new Error(`no dist/ under ${root}: build it first`);
+  const stub = await startServer('stub', undefined, [], root);
+  const gateway = await startServer('bulwark-default', stub.url, [], root);
   const pool = new Pool(new URL(gateway.url).origin, { connections: IN_FLIGHT });
   const results: Result[] = [];
   try {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { repoPath } from '../../scripts/train/data/types.js';
@@ -26,9 +27,12 @@ export interface LoadResult {
   maxRssMiB?: number;
 }
 
-/** Starts `node bench/lib/gateway-servers.mjs <kind> [upstream] [...extra]` and resolves with the URL it prints. */
-export function startServer(kind: string, upstream?: string, extra: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [repoPath('bench', 'lib', 'gateway-servers.mjs'), kind, ...(upstream ? [upstream] : []), ...extra], {
+/**
+ * Starts `node bench/lib/gateway-servers.mjs <kind> [upstream] [...extra]` and resolves with the URL it prints; from
+ * another checkout (its own dist/) when `root` is given.
+ */
+export function startServer(kind: string, upstream?: string, extra: readonly string[] = [], root = repoPath()): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(root, 'bench', 'lib', 'gateway-servers.mjs'), kind, ...(upstream ? [upstream] : []), ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, BULWARK_HOME: os.tmpdir() },
   });
